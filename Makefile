@@ -1,0 +1,47 @@
+# dropspace: `make run` starts everything on embedded defaults, `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint format install migrate demo bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV) ## create .venv and install exactly what uv.lock pins
+	$(UV) sync --frozen --quiet
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## create (or refresh) the demo account and print its credentials
+	$(MANAGE) create_demo_account
+
+run: demo ## web + Celery worker + Celery beat on http://127.0.0.1:$${PORT:-8000}
+	PORT=$${PORT:-8000} $(VENV)/bin/honcho start -f Procfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint ## lint, migrations, OpenAPI schema, then the test suite
+	DJANGO_DEBUG=0 $(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+bench: migrate ## throughput and latency numbers (see docs/benchmarks.md)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var

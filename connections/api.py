@@ -1,0 +1,3 @@
+"""connections: REST endpoints under /v1/ (filled in by the connections work)."""
+
+urlpatterns: list = []

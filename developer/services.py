@@ -1,0 +1,87 @@
+"""API key lifecycle: create (shown once), rename, revoke."""
+
+import secrets
+import string
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from developer.models import DEFAULT_SCOPES, KEY_PREFIX, ApiKey, Scope, hash_key
+from dropspace.api.errors import ApiError, Code
+
+_ALPHABET = string.ascii_letters + string.digits
+_SECRET_LENGTH = 32  # 32 base62 characters = 190 bits of randomness
+
+
+def generate_raw_key() -> str:
+    return KEY_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(_SECRET_LENGTH))
+
+
+def normalize_scopes(scopes: list[str] | None) -> list[str]:
+    """Validate requested scopes and return them de-duplicated in canonical order."""
+    if scopes is None:
+        return [str(scope) for scope in DEFAULT_SCOPES]
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if unknown:
+        raise ApiError(
+            Code.SERVER_002,
+            f"scopes: unknown scope(s) {', '.join(unknown)}; available: {', '.join(Scope.values)}",
+        )
+    if not scopes:
+        raise ApiError(Code.SERVER_002, "scopes: choose at least one scope")
+    return [scope for scope in Scope.values if scope in scopes]
+
+
+def create_api_key(*, owner, name: str, scopes: list[str] | None = None) -> tuple[ApiKey, str]:
+    """Create a key and return it with the raw secret, which is never available again."""
+    scopes = normalize_scopes(scopes)
+    raw_key = generate_raw_key()
+    with transaction.atomic():
+        # Lock the owner's row so two concurrent creations cannot both pass the limit check.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        active = ApiKey.objects.filter(owner=owner, revoked_at__isnull=True)
+        if active.count() >= settings.API_KEYS_MAX_ACTIVE:
+            raise ApiError(
+                Code.SERVER_002,
+                f"maximum {settings.API_KEYS_MAX_ACTIVE} active API keys allowed; revoke one first",
+            )
+        _ensure_name_free(owner=owner, name=name)
+        api_key = ApiKey.objects.create(
+            owner=owner,
+            name=name,
+            scopes=scopes,
+            key_hash=hash_key(raw_key),
+            key_prefix=raw_key[: len(KEY_PREFIX) + 4] + "...",
+        )
+    return api_key, raw_key
+
+
+def rename_api_key(*, api_key: ApiKey, name: str) -> ApiKey:
+    if name == api_key.name:
+        return api_key
+    _ensure_name_free(owner=api_key.owner, name=name)
+    api_key.name = name
+    try:
+        api_key.save(update_fields=["name"])
+    except IntegrityError:  # a concurrent rename or creation took the name first
+        raise _name_taken() from None
+    return api_key
+
+
+def revoke_api_key(*, api_key: ApiKey) -> ApiKey:
+    """Revoke at once: the next request with this key gets 401. Revoking twice is a no-op."""
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def _ensure_name_free(*, owner, name: str) -> None:
+    if ApiKey.objects.filter(owner=owner, name=name, revoked_at__isnull=True).exists():
+        raise _name_taken()
+
+
+def _name_taken() -> ApiError:
+    return ApiError(Code.SERVER_009, "an api key with this name already exists")

@@ -1,0 +1,8 @@
+from django.http import JsonResponse
+
+from dropspace.api.errors import Code, error_body
+
+
+def not_found(request, *args, **kwargs):
+    """Unknown route under /v1/: 404 SERVER_003 in the API's own shape."""
+    return JsonResponse(error_body(Code.SERVER_003, f"no API route for {request.path}"), status=404)

@@ -1,0 +1,19 @@
+"""The Celery app and the one beat schedule of the project."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dropspace.settings")
+
+app = Celery("dropspace")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work, declared in one place. Each app adds its entries here.
+app.conf.beat_schedule = {
+    "developer-purge-expired-idempotency-keys": {
+        "task": "developer.tasks.purge_expired_idempotency_keys",
+        "schedule": 3600.0,
+    },
+}

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
+
+from dropspace.api.views import not_found
+
+API_MODULES = [
+    "developer.api",
+    "launches.api",
+    "personas.api",
+    "media.api",
+    "connections.api",
+    "billing.api",
+    "webhooks.api",
+]
+
+api_urlpatterns = [path("", include(module)) for module in API_MODULES] + [
+    re_path(r"^.*$", not_found),
+]
+
+urlpatterns = [
+    path("v1/", include(api_urlpatterns)),
+    path(
+        "openapi.json",
+        SpectacularJSONAPIView.as_view(
+            authentication_classes=[],
+            permission_classes=[],
+        ),
+        name="openapi-schema",
+    ),
+    path(
+        "docs/api",
+        SpectacularRedocView.as_view(
+            url_name="openapi-schema", authentication_classes=[], permission_classes=[]
+        ),
+        name="api-docs",
+    ),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("accounts.urls")),
+    path("settings/api-keys/", include("developer.urls")),
+    path("personas/", include("personas.urls")),
+    path("media/", include("media.urls")),
+    path("connections/", include("connections.urls")),
+    path("billing/", include("billing.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("launches/", include("launches.urls")),
+    path("", RedirectView.as_view(pattern_name="launches:list", permanent=False), name="home"),
+]
+
+if settings.DEBUG or settings.EMBEDDED:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

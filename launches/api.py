@@ -1,0 +1,3 @@
+"""launches: REST endpoints under /v1/ (filled in by the launches work)."""
+
+urlpatterns: list = []

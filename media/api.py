@@ -1,0 +1,3 @@
+"""media: REST endpoints under /v1/ (filled in by the media work)."""
+
+urlpatterns: list = []
