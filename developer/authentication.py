@@ -49,7 +49,9 @@ def _touch_last_used(api_key: ApiKey) -> None:
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         if bearer_token(request._request) is None:
-            raise exceptions.NotAuthenticated("missing API key: send Authorization: Bearer ds_live_...")
+            raise exceptions.NotAuthenticated(
+                "missing API key: send Authorization: Bearer ds_live_..."
+            )
         api_key = resolve_api_key(request._request)
         if api_key is None:
             raise exceptions.AuthenticationFailed("invalid or revoked API key")

@@ -76,6 +76,9 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["scope", "key"], name="unique_idempotency_key")
         ]
 
+    def __str__(self) -> str:
+        return self.key
+
     @property
     def is_complete(self) -> bool:
         return self.response_status is not None

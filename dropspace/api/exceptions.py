@@ -36,7 +36,8 @@ def handle_exception(exc: Exception, context: dict) -> Response:
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
-        return _response(error_body(Code.SERVER_002, _first_message(exc), _django_details(exc)), 400)
+        body = error_body(Code.SERVER_002, _first_message(exc), _django_details(exc))
+        return _response(body, 400)
 
     for exc_class, code in _DRF_CODES:
         if isinstance(exc, exc_class):
@@ -78,7 +79,8 @@ def flatten_validation_errors(detail, prefix: str = "") -> list[dict[str, str]]:
         out = []
         for index, value in enumerate(detail):
             nested = isinstance(value, dict | list)
-            out.extend(flatten_validation_errors(value, _join(prefix, str(index)) if nested else prefix))
+            field = _join(prefix, str(index)) if nested else prefix
+            out.extend(flatten_validation_errors(value, field))
         return out
     return [{"field": prefix, "message": str(detail)}]
 

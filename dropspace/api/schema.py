@@ -82,7 +82,8 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
     def _common_errors(self) -> list[Code]:
-        codes = [code for code in COMMON_ERRORS if code is not Code.AUTH_003 or self._scope() != ANY_KEY]
+        any_key = self._scope() == ANY_KEY
+        codes = [code for code in COMMON_ERRORS if not (any_key and code is Code.AUTH_003)]
         if self.method in ("POST", "PATCH", "PUT"):
             codes.append(Code.SERVER_002)
         return codes

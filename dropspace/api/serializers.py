@@ -10,9 +10,7 @@ class StrictSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError(
-                    {name: "unrecognized field" for name in unknown}
-                )
+                raise serializers.ValidationError(dict.fromkeys(unknown, "unrecognized field"))
         return super().to_internal_value(data)
 
 
