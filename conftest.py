@@ -1,0 +1,54 @@
+"""Fixtures shared by every app's tests: people, API clients with keys, the Anthropic switch."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from developer import services as developer_services
+from developer.models import Scope
+
+ALL_SCOPES = [str(scope) for scope in Scope]
+
+
+@pytest.fixture
+def user(db):
+    return User.objects.create_user("owner@example.com", "pw-owner-123", name="Olive Owner")
+
+
+@pytest.fixture
+def stranger(db):
+    return User.objects.create_user("stranger@example.com", "pw-stranger-123")
+
+
+@pytest.fixture
+def make_api_client(db):
+    """``make_api_client(user, scopes=[...])`` -> an APIClient sending a fresh key for user."""
+
+    def make(user, scopes=None, name=None):
+        name = name or f"test key {user.api_keys.count() + 1}"
+        api_key, raw = developer_services.create_api_key(owner=user, name=name, scopes=scopes)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        client.api_key = api_key
+        client.raw_key = raw
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(make_api_client, user):
+    """An API client for ``user`` holding every scope."""
+    return make_api_client(user, scopes=ALL_SCOPES)
+
+
+@pytest.fixture
+def stranger_api(make_api_client, stranger):
+    return make_api_client(stranger, scopes=ALL_SCOPES)
+
+
+@pytest.fixture
+def logged_in_client(client, user):
+    """Django test client signed in as ``user`` (for dashboard pages)."""
+    client.force_login(user)
+    return client
