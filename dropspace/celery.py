@@ -16,4 +16,9 @@ app.conf.beat_schedule = {
         "task": "developer.tasks.purge_expired_idempotency_keys",
         "schedule": 3600.0,
     },
+    # Tokens expiring within CONNECTION_REFRESH_AHEAD_MINUTES are refreshed ahead of use.
+    "connections-refresh-expiring-tokens": {
+        "task": "connections.tasks.refresh_expiring_connections",
+        "schedule": 300.0,
+    },
 }
