@@ -102,7 +102,12 @@ def authorize(request, platform: str, **_):
         return render(
             request,
             "sandbox/authorize.html",
-            {"platform": platform, "params": params, "username": default or "sandbox-user"},
+            {
+                "platform": platform,
+                "params": params,
+                "client": params.get("client_id") or params.get("client_key", ""),
+                "username": default or "sandbox-user",
+            },
         )
     state = params.get("state", "")
     if params.get("decision") != "approve":
