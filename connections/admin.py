@@ -15,9 +15,28 @@ class ConnectionAdminForm(forms.ModelForm):
         required=False, widget=forms.PasswordInput(render_value=False), strip=True
     )
 
+    avatar_url = forms.URLField(required=False, assume_scheme="https", max_length=1000)
+
     class Meta:
         model = Connection
-        exclude = ["extra"]
+        fields = [
+            "owner",
+            "platform",
+            "account_type",
+            "entity_id",
+            "username",
+            "display_name",
+            "avatar_url",
+            "scopes",
+            "access_token",
+            "refresh_token",
+            "expires_at",
+            "refresh_expires_at",
+            "is_sandbox",
+            "is_active",
+            "health",
+            "last_error",
+        ]
 
     def clean_access_token(self):
         return self.cleaned_data["access_token"] or self.instance.access_token
