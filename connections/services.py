@@ -6,10 +6,13 @@ import json
 import logging
 import secrets
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +23,7 @@ from connections.platforms.base import (
     AccountInfo,
     PlatformError,
     ReauthError,
+    RetryableError,
     TokenSet,
     new_code_verifier,
 )
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "connections_oauth"
 CHOICE_KEY = "connections_choice"
 STATE_TTL_SECONDS = 15 * 60
+REFRESH_LOCK_WAIT_SECONDS = 30
 
 
 class ConnectError(Exception):
@@ -216,39 +221,65 @@ def disconnect_connection(*, connection: Connection) -> Connection:
 
 
 def refresh_connection(*, connection: Connection, spent_token: str | None = None) -> Connection:
-    """Refresh the connection's tokens under a row lock, updating ``connection`` in place.
+    """Refresh the connection's tokens under a lock, updating ``connection`` in place.
 
     X refresh tokens are single-use: two workers refreshing at once would spend the same one and
     kill the token family. The lock serialises them; a worker that waited finds the token
     already replaced (its ``spent_token`` is no longer current) and just uses the new one.
     Raises ReauthError (and marks the connection needs_reauth) when the refresh fails for good.
     """
-    failure: ReauthError | None = None
-    with transaction.atomic():
-        locked = Connection.objects.select_for_update().get(pk=connection.pk)
-        if spent_token is not None and locked.access_token != spent_token:
-            _copy_tokens(locked, connection)
-            return connection
-        adapter = adapter_for(locked)
-        try:
-            if not locked.refresh_token:
-                raise ReauthError(f"{adapter.label} gave no refresh token")
-            tokens = adapter.refresh(locked.refresh_token)
-        except ReauthError as exc:
-            failure = exc
-            locked.record_error(Connection.Health.NEEDS_REAUTH, reauth_message(adapter, exc))
-        else:
-            locked.access_token = tokens.access_token
-            locked.expires_at = tokens.expires_at
-            _store_refresh_token(locked, tokens)
-            if tokens.scopes:
-                locked.scopes = tokens.scopes
-            locked.clear_error()
-        locked.save()
+    with _refresh_lock(connection.pk) as locked:
+        failure = _apply_refresh(locked, spent_token)
     _copy_tokens(locked, connection)
     if failure is not None:
         raise ReauthError(locked.last_error) from failure
     return connection
+
+
+@contextmanager
+def _refresh_lock(pk):
+    """PostgreSQL: the row lock (select_for_update), held across the token request.
+
+    SQLite has no row locks: a write transaction held during the HTTP call would block every
+    other writer, including the sandbox answering that very call. There a cache lock (atomic
+    ``add``) serialises refreshers instead, and the row is written in one short statement.
+    """
+    if db_connection.features.has_select_for_update:
+        with transaction.atomic():
+            yield Connection.objects.select_for_update().get(pk=pk)
+        return
+    key = f"connections:refresh:{pk}"
+    deadline = time.monotonic() + REFRESH_LOCK_WAIT_SECONDS
+    while not cache.add(key, "1", timeout=REFRESH_LOCK_WAIT_SECONDS * 2):
+        if time.monotonic() > deadline:
+            raise RetryableError("another worker is refreshing this connection's token")
+        time.sleep(0.05)
+    try:
+        yield Connection.objects.get(pk=pk)
+    finally:
+        cache.delete(key)
+
+
+def _apply_refresh(locked: Connection, spent_token: str | None) -> ReauthError | None:
+    if spent_token is not None and locked.access_token != spent_token:
+        return None  # another worker refreshed while we waited: its token is the current one
+    adapter = adapter_for(locked)
+    try:
+        if not locked.refresh_token:
+            raise ReauthError(f"{adapter.label} gave no refresh token")
+        tokens = adapter.refresh(locked.refresh_token)
+    except ReauthError as exc:
+        locked.record_error(Connection.Health.NEEDS_REAUTH, reauth_message(adapter, exc))
+        locked.save()
+        return exc
+    locked.access_token = tokens.access_token
+    locked.expires_at = tokens.expires_at
+    _store_refresh_token(locked, tokens)
+    if tokens.scopes:
+        locked.scopes = tokens.scopes
+    locked.clear_error()
+    locked.save()
+    return None
 
 
 def _copy_tokens(source: Connection, target: Connection) -> None:

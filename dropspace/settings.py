@@ -304,8 +304,9 @@ TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
 if not TOKEN_ENCRYPTION_KEYS:
     if not (DEBUG or EMBEDDED):
         raise ImproperlyConfigured(
-            "TOKEN_ENCRYPTION_KEYS is required outside the embedded mode: generate one with "
-            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+            "TOKEN_ENCRYPTION_KEYS is required outside the embedded mode: generate a key with "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
         )
     _dev_key_file = VAR_DIR / "token-encryption.key"
     if not _dev_key_file.exists():

@@ -46,6 +46,9 @@ class SandboxGrant(models.Model):
     used = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"code for {self.account}"
+
 
 class SandboxToken(models.Model):
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="tokens")
@@ -56,6 +59,9 @@ class SandboxToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"token for {self.account}"
 
     @property
     def is_valid(self) -> bool:
@@ -70,6 +76,9 @@ class SandboxMedia(models.Model):
     received = models.PositiveBigIntegerField(default=0)
     state = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.media_id
 
     @property
     def is_processing(self) -> bool:
@@ -92,6 +101,9 @@ class SandboxPost(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.post_id
 
     def metric(self, name: str, per_minute: float, cap: int = 100_000) -> int:
         """A number that grows with the post's age, different per post and metric."""
@@ -118,3 +130,6 @@ class SandboxFault(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} x{self.remaining} for {self.account}"

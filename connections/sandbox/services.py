@@ -141,14 +141,14 @@ def refresh(*, platform: str, refresh_token: str) -> SandboxToken:
         )
         if token is None or token.revoked:
             raise SandboxError("invalid_grant", "refresh token is invalid or revoked")
-        if platform in ROTATING:
-            if token.refresh_used:
-                revoke_tokens(token.account)
-                raise SandboxError("invalid_grant", "refresh token was already used")
+        if platform not in ROTATING:
+            return issue_token(token.account, scope=token.scope, refresh_token=refresh_token)
+        if not token.refresh_used:
             token.refresh_used = True
             token.save(update_fields=["refresh_used"])
             return issue_token(token.account, scope=token.scope)
-        return issue_token(token.account, scope=token.scope, refresh_token=refresh_token)
+        revoke_tokens(token.account)  # committed: the error below must not roll it back
+    raise SandboxError("invalid_grant", "refresh token was already used")
 
 
 def authenticate(header: str) -> SandboxToken | None:

@@ -9,7 +9,12 @@ from connections.models import Connection
 @pytest.fixture
 def official(db):
     def make(platform, **fields):
-        defaults = {"owner": None, "entity_id": f"official-{platform}", "username": "@dropspace", "access_token": "t"}
+        defaults = {
+            "owner": None,
+            "entity_id": f"official-{platform}",
+            "username": "@dropspace",
+            "access_token": "t",
+        }
         defaults.update(fields)
         return Connection.objects.create(platform=platform, **defaults)
 
@@ -17,25 +22,49 @@ def official(db):
 
 
 def test_list_connections_has_the_spec_fields_and_never_a_token(api, make_connection):
-    make_connection("twitter", username="@olive", display_name="Olive", access_token="SECRET-A", refresh_token="SECRET-R")
+    make_connection(
+        "twitter",
+        username="@olive",
+        display_name="Olive",
+        access_token="SECRET-A",
+        refresh_token="SECRET-R",
+    )
     response = api.get("/v1/connections")
     assert response.status_code == 200
     [row] = response.json()["data"]
-    assert set(row) == {"id", "platform", "entity_id", "account_info", "account_type", "is_active", "expires_at", "created_at", "updated_at"}
+    assert set(row) == {
+        "id",
+        "platform",
+        "entity_id",
+        "account_info",
+        "account_type",
+        "is_active",
+        "expires_at",
+        "created_at",
+        "updated_at",
+    }
     assert row["account_info"] == {"username": "@olive", "display_name": "Olive"}
     assert row["is_active"] is True
     assert "SECRET" not in response.content.decode()
-    assert response.json()["pagination"] == {"page": 1, "page_size": 50, "total": 1, "total_pages": 1}
+    assert response.json()["pagination"] == {
+        "page": 1,
+        "page_size": 50,
+        "total": 1,
+        "total_pages": 1,
+    }
 
 
-def test_list_is_paginated_and_scoped_to_the_owner(api, make_connection, stranger, django_assert_max_num_queries):
+def test_list_is_paginated_and_scoped_to_the_owner(
+    api, make_connection, stranger, django_assert_max_num_queries
+):
     for n in range(3):
         make_connection("linkedin", entity_id=f"urn:li:organization:{n}")
     make_connection("twitter", owner=stranger)
     with django_assert_max_num_queries(6):
         response = api.get("/v1/connections", {"page_size": 2, "page": 2})
     body = response.json()
-    assert len(body["data"]) == 1 and body["pagination"]["total"] == 3
+    assert len(body["data"]) == 1
+    assert body["pagination"]["total"] == 3
 
 
 def test_disconnected_and_official_accounts_are_not_listed(api, make_connection, official):
@@ -72,10 +101,21 @@ def test_dropspace_status_lists_all_six_platforms_in_canonical_order(api, offici
     official("tiktok", refresh_token="", expires_at=timezone.now() - timedelta(days=1))
     official("instagram", refresh_token="r", expires_at=timezone.now() - timedelta(days=1))
     data = api.get("/v1/dropspace/status").json()["data"]
-    assert [row["platform"] for row in data["platforms"]] == ["facebook", "linkedin", "twitter", "reddit", "instagram", "tiktok"]
+    assert [row["platform"] for row in data["platforms"]] == [
+        "facebook",
+        "linkedin",
+        "twitter",
+        "reddit",
+        "instagram",
+        "tiktok",
+    ]
     rows = {row["platform"]: row for row in data["platforms"]}
     assert rows["facebook"] == {"platform": "facebook", "connected": False}
-    assert rows["twitter"] == {"platform": "twitter", "connected": True, "account_name": "@dropspace"}
+    assert rows["twitter"] == {
+        "platform": "twitter",
+        "connected": True,
+        "account_name": "@dropspace",
+    }
     assert rows["linkedin"]["account_name"] == "dropspace"
     assert rows["reddit"]["connected"] is False
     assert rows["tiktok"]["connected"] is False  # expired, nothing to refresh with

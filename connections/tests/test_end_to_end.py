@@ -54,7 +54,8 @@ def finish(adapter, connection, outcome, traveller):
 
 def test_twitter_thread_image_and_video_through_the_sandbox(sandbox_server, logged_in_client):
     connection = connect(logged_in_client, "twitter").get()
-    assert connection.is_sandbox and connection.username == "@olive"
+    assert connection.is_sandbox
+    assert connection.username == "@olive"
     adapter = adapter_for(connection)
 
     thread = adapter.publish(connection, PostRequest(text="one", thread=["two", "three"]))
@@ -77,7 +78,13 @@ def test_twitter_thread_image_and_video_through_the_sandbox(sandbox_server, logg
         video = finish(adapter, connection, pending, traveller)
         metrics = adapter.metrics(connection, video.post_id)
         assert set(metrics) == {
-            "likes", "retweets", "replies", "quotes", "bookmarks", "impressions", "urlClicks",
+            "likes",
+            "retweets",
+            "replies",
+            "quotes",
+            "bookmarks",
+            "impressions",
+            "urlClicks",
             "profileClicks",
         }
         traveller.shift(timedelta(hours=1))
@@ -107,7 +114,9 @@ def test_reddit_linkedin_facebook_instagram_tiktok_through_the_sandbox(
     adapter_for(reddit).delete(reddit, result.post_id)
 
     def all_accounts(client):
-        return [a["entity_id"] for a in client.get("/connections/choose/").context["choice"]["accounts"]]
+        return [
+            a["entity_id"] for a in client.get("/connections/choose/").context["choice"]["accounts"]
+        ]
 
     linkedin = connect(logged_in_client, "linkedin", choose=all_accounts)
     assert {c.account_type for c in linkedin} == {"personal", "organization"}
@@ -121,10 +130,15 @@ def test_reddit_linkedin_facebook_instagram_tiktok_through_the_sandbox(
         adapter.delete(account, posted.post_id)
 
     pages = connect(logged_in_client, "facebook", choose=all_accounts)
-    assert pages.count() == 2 and {p.account_type for p in pages} == {"page"}
+    assert pages.count() == 2
+    assert {p.account_type for p in pages} == {"page"}
     page = pages.first()
     posted = adapter_for(page).publish(page, PostRequest(text="hi", link="https://example.com"))
-    assert set(adapter_for(page).metrics(page, posted.post_id)) == {"reactions", "comments", "shares"}
+    assert set(adapter_for(page).metrics(page, posted.post_id)) == {
+        "reactions",
+        "comments",
+        "shares",
+    }
     adapter_for(page).delete(page, posted.post_id)
 
     with time_machine.travel(timezone.now(), tick=True) as traveller:
@@ -139,7 +153,9 @@ def test_reddit_linkedin_facebook_instagram_tiktok_through_the_sandbox(
 
         tiktok = connect(logged_in_client, "tiktok").get()
         adapter = adapter_for(tiktok)
-        pending = adapter.publish(tiktok, PostRequest(text="clip", media=[Media("video/mp4", data=MP4)]))
+        pending = adapter.publish(
+            tiktok, PostRequest(text="clip", media=[Media("video/mp4", data=MP4)])
+        )
         video = finish(adapter, tiktok, pending, traveller)
         assert video.post_url.endswith(f"/video/{video.post_id}")
         assert adapter.metrics(tiktok, video.post_id)["views"] >= 0

@@ -30,15 +30,24 @@ def rotating_token_endpoint(calls):
             return (400, {}, '{"error": "invalid_request"}')
         spent.add(token)
         n = len(spent) + 1
-        return (200, {}, f'{{"access_token": "access-{n}", "refresh_token": "refresh-{n}", "expires_in": 7200}}')
+        return (
+            200,
+            {},
+            f'{{"access_token": "access-{n}", "refresh_token": "refresh-{n}", "expires_in": 7200}}',
+        )
 
     return answer
 
 
-def test_a_worker_that_waited_for_the_lock_uses_the_new_token_instead_of_spending_again(make_connection):
+def test_a_worker_that_waited_for_the_lock_uses_the_new_token_instead_of_spending_again(
+    make_connection,
+):
     # What select_for_update serialises: the second refresher holds the same stale access token.
     connection = make_connection("twitter")
-    first, second = Connection.objects.get(pk=connection.pk), Connection.objects.get(pk=connection.pk)
+    first, second = (
+        Connection.objects.get(pk=connection.pk),
+        Connection.objects.get(pk=connection.pk),
+    )
     calls = []
     with responses.RequestsMock() as mocked:
         mocked.add_callback(responses.POST, TOKEN_URL, callback=rotating_token_endpoint(calls))
@@ -81,7 +90,14 @@ def test_two_concurrent_refreshes_spend_the_token_once(make_connection):
 def test_failed_refresh_marks_needs_reauth_with_an_actionable_message(make_connection):
     connection = make_connection("twitter")
     with responses.RequestsMock() as mocked:
-        mocked.post(TOKEN_URL, status=400, json={"error": "invalid_request", "error_description": "Value passed for the token was invalid."})
+        mocked.post(
+            TOKEN_URL,
+            status=400,
+            json={
+                "error": "invalid_request",
+                "error_description": "Value passed for the token was invalid.",
+            },
+        )
         with pytest.raises(ReauthError):
             services.refresh_connection(connection=connection)
     stored = Connection.objects.get(pk=connection.pk)
@@ -91,11 +107,17 @@ def test_failed_refresh_marks_needs_reauth_with_an_actionable_message(make_conne
 
 
 def test_beat_task_refreshes_only_tokens_expiring_soon(make_connection):
-    soon = make_connection("twitter", entity_id="a", expires_at=timezone.now() + timedelta(minutes=5))
+    soon = make_connection(
+        "twitter", entity_id="a", expires_at=timezone.now() + timedelta(minutes=5)
+    )
     make_connection("reddit", entity_id="b", expires_at=timezone.now() + timedelta(days=1))
-    make_connection("tiktok", entity_id="c", refresh_token="", expires_at=timezone.now() + timedelta(minutes=5))
+    make_connection(
+        "tiktok", entity_id="c", refresh_token="", expires_at=timezone.now() + timedelta(minutes=5)
+    )
     with responses.RequestsMock() as mocked:
-        mocked.post(TOKEN_URL, json={"access_token": "new", "refresh_token": "r2", "expires_in": 7200})
+        mocked.post(
+            TOKEN_URL, json={"access_token": "new", "refresh_token": "r2", "expires_in": 7200}
+        )
         assert tasks.refresh_expiring_connections() == 1
     assert Connection.objects.get(pk=soon.pk).access_token == "new"
 
@@ -113,7 +135,14 @@ def test_adapter_call_refreshes_ahead_of_expiry(make_connection):
 
     connection = make_connection("twitter", expires_at=timezone.now() + timedelta(seconds=10))
     with responses.RequestsMock() as mocked:
-        mocked.post(TOKEN_URL, json={"access_token": "access-2", "refresh_token": "refresh-2", "expires_in": 7200})
-        mocked.post("https://api.x.com/2/tweets", status=201, json={"data": {"id": "1", "text": "x"}},
-                    match=[responses.matchers.header_matcher({"Authorization": "Bearer access-2"})])
+        mocked.post(
+            TOKEN_URL,
+            json={"access_token": "access-2", "refresh_token": "refresh-2", "expires_in": 7200},
+        )
+        mocked.post(
+            "https://api.x.com/2/tweets",
+            status=201,
+            json={"data": {"id": "1", "text": "x"}},
+            match=[responses.matchers.header_matcher({"Authorization": "Bearer access-2"})],
+        )
         adapter_for(connection).publish(connection, PostRequest(text="x"))

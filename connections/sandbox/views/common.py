@@ -81,7 +81,7 @@ def fault_response(fault: SandboxFault, errors: Errors):
         return errors.rate_limited(fault.retry_after)
     if kind == SandboxFault.Kind.TIMEOUT:
         # Answer later than the adapters wait, so they see a real client-side timeout.
-        time.sleep(min(settings.PLATFORM_HTTP_TIMEOUT_SECONDS + 0.5, 30))
+        time.sleep(min(settings.PLATFORM_HTTP_TIMEOUT_SECONDS + 0.25, 30))
         return errors.server_error()
     if kind == SandboxFault.Kind.REVOKED:
         return errors.unauthorized()

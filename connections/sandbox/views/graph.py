@@ -30,7 +30,8 @@ class GraphErrors(Errors):
     def unauthorized(self):
         return self._error(
             401,
-            "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
+            "Error validating access token: The session has been invalidated because the user "
+            "changed their password or Facebook has changed the session for security reasons.",
             190,
             460,
         )

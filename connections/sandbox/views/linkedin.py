@@ -265,6 +265,7 @@ def share_statistics(request):
     return JsonResponse({"elements": [{"share": urn, "totalShareStatistics": stats}]})
 
 
+METRIC_TYPE_KEY = "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1"
 MEMBER_METRICS = {
     "IMPRESSION": ("impressions", 20),
     "MEMBERS_REACHED": ("unique", 15),
@@ -285,11 +286,7 @@ def member_analytics(request):
             "elements": [
                 {
                     "count": count,
-                    "metricType": {
-                        "com.linkedin.adsexternalapi.memberanalytics.v1.CreatorPostAnalyticsMetricTypeV1": request.GET.get(
-                            "queryType"
-                        )
-                    },
+                    "metricType": {METRIC_TYPE_KEY: request.GET.get("queryType")},
                 }
             ]
         }
