@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http.request import validate_host
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
@@ -95,7 +96,7 @@ def authorize(request, platform: str, **_):
     """The platform's consent screen: approve (as a sandbox user) or deny."""
     params = request.GET if request.method == "GET" else request.POST
     redirect_uri = params.get("redirect_uri", "")
-    if urlsplit(redirect_uri).netloc != request.get_host():
+    if not _is_own_site(redirect_uri, request):
         return HttpResponseBadRequest("SANDBOX: redirect_uri must point back to this site")
     if request.method == "GET":
         default = request.user.email.split("@")[0] if request.user.is_authenticated else ""
@@ -121,6 +122,16 @@ def authorize(request, platform: str, **_):
         scope=params.get("scope", ""),
     )
     return redirect(f"{redirect_uri}?{urlencode({'code': grant.code, 'state': state})}")
+
+
+def _is_own_site(redirect_uri: str, request) -> bool:
+    """Only redirect to this deployment (no open redirect), by any host name it answers to."""
+    parts = urlsplit(redirect_uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    return parts.netloc == request.get_host() or validate_host(
+        parts.hostname, settings.ALLOWED_HOSTS
+    )
 
 
 def token_json(token, **extra) -> dict:
