@@ -325,9 +325,10 @@ SANDBOX_BASE_URL = env(
     "SANDBOX_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/sandbox"
 ).rstrip("/")
 INSTALLED_APPS += ["connections.sandbox"]  # always installed (its tables), gated per request
-if SANDBOX_ENABLED and SANDBOX_BASE_URL.startswith("http://"):
-    # oauthlib refuses http:// endpoints; the sandbox runs on plain http locally. Real platform
-    # hosts above are all https, so this never downgrades a real connection.
+if SANDBOX_BASE_URL.startswith("http://"):
+    # oauthlib refuses http:// endpoints; the sandbox runs on plain http locally (and may be
+    # switched on at runtime in tests). Real platform hosts above are https constants, so this
+    # never downgrades a real connection.
     import os
 
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
