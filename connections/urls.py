@@ -4,7 +4,7 @@ from connections import views
 
 app_name = "connections"
 urlpatterns = [
-    path("", views.list, name="list"),
+    path("", views.index, name="list"),
     path("choose/", views.choose, name="choose"),
     path("<str:platform>/connect/", views.connect, name="connect"),
     path("<str:platform>/callback", views.callback, name="callback"),

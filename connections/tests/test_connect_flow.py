@@ -245,3 +245,23 @@ def test_list_page_labels_the_sandbox(logged_in_client, settings):
     settings.SANDBOX_ENABLED = True
     page = logged_in_client.get("/connections/").content.decode()
     assert page.count("Connect sandbox account") == 6
+
+
+def test_staff_can_connect_an_official_account(logged_in_client, user, mocked):
+    user.is_staff = True
+    user.save()
+    response = logged_in_client.post("/connections/twitter/connect/", {"official": "1"})
+    state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+    x_token_and_me(mocked)
+    logged_in_client.get("/connections/twitter/callback", {"state": state, "code": "c"})
+    official = Connection.objects.get(platform="twitter")
+    assert official.owner is None
+    assert official.is_official
+
+
+def test_a_regular_user_cannot_create_official_accounts(logged_in_client, user, mocked):
+    response = logged_in_client.post("/connections/twitter/connect/", {"official": "1"})
+    state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+    x_token_and_me(mocked)
+    logged_in_client.get("/connections/twitter/callback", {"state": state, "code": "c"})
+    assert Connection.objects.get(platform="twitter").owner == user
