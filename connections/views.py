@@ -25,7 +25,8 @@ def _redirect_uri(request, platform: str) -> str:
 
 
 @login_required
-def list(request):
+def index(request):
+    """Settings -> Connections: every platform, its accounts, health and the official ones."""
     context = {
         "platforms": selectors.platform_overview(request.user),
         "guided": GUIDED,
