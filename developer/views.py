@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,6 +96,12 @@ def rename(request, key_id):
 def revoke(request, key_id):
     api_key = services.revoke_api_key(api_key=_get_active_key(request, key_id))
     if request.htmx:
-        return render(request, "developer/keys.html#key-row", {"api_key": api_key})
+        # The revoked row, plus the "N of 10 active keys" line swapped out-of-band.
+        active = selectors.api_keys_visible_to(request.user).filter(revoked_at__isnull=True)
+        count = {"active_count": active.count(), "max_active": settings.API_KEYS_MAX_ACTIVE}
+        return HttpResponse(
+            render_to_string("developer/keys.html#key-row", {"api_key": api_key}, request)
+            + render_to_string("developer/keys.html#key-count", {**count, "oob": True}, request)
+        )
     messages.success(request, f"Key “{api_key.name}” revoked. Requests using it now get 401.")
     return redirect("developer:keys")

@@ -201,6 +201,7 @@ def test_revoke_htmx_returns_the_revoked_row(logged_in_client, api_key):
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr id="key-{api_key.pk}" class="is-muted"')
     assert "badge-cancelled" in html
+    assert '<p id="key-count" hx-swap-oob="true">0 of 10 active keys.</p>' in html
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
 
