@@ -4,6 +4,7 @@ Screenshots of the main pages land in /tmp/dropspace-*.png for a human (or a mod
 """
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,18 +26,21 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
+@contextmanager
+def browser_page(**context_options):
+    """A Chromium page through Playwright's sync API.
 
-    # Playwright's sync API runs an event loop on this thread, and Django then refuses ORM calls
-    # here. The test's own ORM calls never run inside that loop's coroutines, so allow them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    Keep ORM calls outside this block: Playwright runs the test in a greenlet beside its event
+    loop, where Django refuses database access (and a connection opened there would leak).
+    """
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
+        try:
+            yield browser.new_context(**context_options).new_page()
+        finally:
+            browser.close()
 
 
 @pytest.fixture
@@ -52,91 +56,85 @@ def log_in(page, live_server):
     page.wait_for_url(re.compile(r".*/launches/$"))
 
 
-def test_api_keys_flow_in_a_real_browser(browser, live_server, person):
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
-    log_in(page, live_server)
-    page.screenshot(path=SHOTS / "dropspace-launches.png", full_page=True)
+def test_api_keys_flow_in_a_real_browser(live_server, person):
+    with browser_page(viewport={"width": 1360, "height": 900}) as page:
+        log_in(page, live_server)
+        page.screenshot(path=SHOTS / "dropspace-launches.png", full_page=True)
 
-    page.get_by_role("link", name="API keys").click()
-    page.get_by_label("Name").fill("Browser key")
-    page.get_by_role("button", name="Create key").click()
-    raw_key = page.locator("#new-raw-key").inner_text()
-    assert raw_key.startswith("ds_live_")
-    copy = page.get_by_role("button", name="Copy")
-    assert copy.is_visible()  # revealed by app.js
-    page.screenshot(path=SHOTS / "dropspace-api-key-created.png", full_page=True)
+        page.get_by_role("link", name="API keys").click()
+        page.get_by_label("Name").fill("Browser key")
+        page.get_by_role("button", name="Create key").click()
+        raw_key = page.locator("#new-raw-key").inner_text()
+        assert raw_key.startswith("ds_live_")
+        copy = page.get_by_role("button", name="Copy")
+        assert copy.is_visible()  # revealed by app.js
+        page.screenshot(path=SHOTS / "dropspace-api-key-created.png", full_page=True)
 
-    # Inline rename through htmx: the row turns into a form and back, without a page load.
-    page.evaluate("window.__same_page = true")
-    page.get_by_role("link", name="Rename Browser key").click()
-    page.locator("tr input[name=name]").fill("Renamed in browser")
-    page.locator("tr").get_by_role("button", name="Save").click()
-    page.locator("tr", has_text="Renamed in browser").wait_for()
-    assert page.evaluate("window.__same_page") is True
+        # Inline rename through htmx: the row turns into a form and back, without a page load.
+        page.evaluate("window.__same_page = true")
+        page.get_by_role("link", name="Rename Browser key").click()
+        page.locator("tr input[name=name]").fill("Renamed in browser")
+        page.locator("tr").get_by_role("button", name="Save").click()
+        page.locator("tr", has_text="Renamed in browser").wait_for()
+        assert page.evaluate("window.__same_page") is True
 
-    # Revoke behind a confirmation, also in place.
-    page.locator("summary", has_text="Revoke").click()
-    page.get_by_role("button", name="Revoke key").click()
-    page.locator("tr .badge-cancelled").wait_for()
-    assert page.locator("#key-count").inner_text() == "0 of 10 active keys."
-    assert page.evaluate("window.__same_page") is True
-    page.screenshot(path=SHOTS / "dropspace-api-keys.png", full_page=True)
+        # Revoke behind a confirmation, also in place.
+        page.locator("summary", has_text="Revoke").click()
+        page.get_by_role("button", name="Revoke key").click()
+        page.locator("tr .badge-cancelled").wait_for()
+        assert page.locator("#key-count").inner_text() == "0 of 10 active keys."
+        assert page.evaluate("window.__same_page") is True
+        page.screenshot(path=SHOTS / "dropspace-api-keys.png", full_page=True)
 
-    # A flash message can be dismissed.
-    page.get_by_role("link", name="Profile").click()
-    page.get_by_role("button", name="Save profile").click()
-    alert = page.locator(".alert-success")
-    alert.wait_for()
-    page.screenshot(path=SHOTS / "dropspace-profile.png", full_page=True)
-    page.get_by_role("button", name="Dismiss").click()
-    assert alert.count() == 0
-    context.close()
+        # A flash message can be dismissed.
+        page.get_by_role("link", name="Profile").click()
+        page.get_by_role("button", name="Save profile").click()
+        alert = page.locator(".alert-success")
+        alert.wait_for()
+        page.screenshot(path=SHOTS / "dropspace-profile.png", full_page=True)
+        page.get_by_role("button", name="Dismiss").click()
+        assert alert.count() == 0
 
     api_key = ApiKey.objects.get(owner=person)
     assert api_key.name == "Renamed in browser"
     assert api_key.revoked_at is not None
 
 
-def test_mobile_menu_and_entrance_pages(browser, live_server, person):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.screenshot(path=SHOTS / "dropspace-mobile-login.png", full_page=True)
-    log_in(page, live_server)
+def test_mobile_menu_and_entrance_pages(live_server, person):
+    with browser_page(viewport={"width": 390, "height": 844}, is_mobile=True) as page:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.screenshot(path=SHOTS / "dropspace-mobile-login.png", full_page=True)
+        log_in(page, live_server)
 
-    nav = page.locator("#primary-nav")
-    toggle = page.get_by_role("button", name="Menu")
-    assert not nav.is_visible()
-    toggle.click()
-    assert nav.is_visible()
-    assert toggle.get_attribute("aria-expanded") == "true"
-    page.screenshot(path=SHOTS / "dropspace-mobile-menu.png", full_page=True)
-    nav.get_by_role("link", name="API keys").click()
-    page.wait_for_url(re.compile(r".*/settings/api-keys/$"))
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=SHOTS / "dropspace-mobile-api-keys.png", full_page=True)
-    context.close()
+        nav = page.locator("#primary-nav")
+        toggle = page.get_by_role("button", name="Menu")
+        assert not nav.is_visible()
+        toggle.click()
+        assert nav.is_visible()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.screenshot(path=SHOTS / "dropspace-mobile-menu.png", full_page=True)
+        nav.get_by_role("link", name="API keys").click()
+        page.wait_for_url(re.compile(r".*/settings/api-keys/$"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=SHOTS / "dropspace-mobile-api-keys.png", full_page=True)
 
 
-def test_pages_work_without_javascript(browser, live_server, person):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    page = context.new_page()
-    log_in(page, live_server)
-    # Without JS the navigation is a visible strip and the copy button stays hidden.
-    assert page.locator("#primary-nav").is_visible()
-    page.goto(f"{live_server.url}/settings/api-keys/")
-    page.get_by_label("Name").fill("No JS key")
-    page.get_by_role("button", name="Create key").click()
-    assert page.locator("#new-raw-key").inner_text().startswith("ds_live_")
-    assert not page.get_by_role("button", name="Copy").is_visible()
-    # Rename falls back to its own page, revoke to the <details> confirmation + redirect.
-    page.get_by_role("link", name="Rename No JS key").click()
-    page.get_by_label("New name").fill("Still works")
-    page.get_by_role("button", name="Save name").click()
-    assert "Key renamed to “Still works”." in page.content()
-    page.locator("summary", has_text="Revoke").click()
-    page.get_by_role("button", name="Revoke key").click()
-    assert "revoked" in page.locator(".alert-success").inner_text()
-    page.screenshot(path=SHOTS / "dropspace-nojs-api-keys.png", full_page=True)
-    context.close()
+def test_pages_work_without_javascript(live_server, person):
+    with browser_page(viewport={"width": 390, "height": 844}, java_script_enabled=False) as page:
+        log_in(page, live_server)
+        # Without JS the navigation is a visible strip and the copy button stays hidden.
+        assert page.locator("#primary-nav").is_visible()
+        page.goto(f"{live_server.url}/settings/api-keys/")
+        page.get_by_label("Name").fill("No JS key")
+        page.get_by_role("button", name="Create key").click()
+        assert page.locator("#new-raw-key").inner_text().startswith("ds_live_")
+        assert not page.get_by_role("button", name="Copy").is_visible()
+        # Rename falls back to its own page, revoke to the <details> confirmation + redirect.
+        page.get_by_role("link", name="Rename No JS key").click()
+        page.get_by_label("New name").fill("Still works")
+        page.get_by_role("button", name="Save name").click()
+        assert "Key renamed to “Still works”." in page.content()
+        page.locator("summary", has_text="Revoke").click()
+        page.get_by_role("button", name="Revoke key").click()
+        assert "revoked" in page.locator(".alert-success").inner_text()
+        page.screenshot(path=SHOTS / "dropspace-nojs-api-keys.png", full_page=True)
