@@ -92,9 +92,16 @@ def rename(request, key_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke(request, key_id):
-    api_key = services.revoke_api_key(api_key=_get_active_key(request, key_id))
+    api_key = _get_active_key(request, key_id)
+    if request.method == "GET":  # the confirmation: in the row with htmx, else its own page
+        if request.htmx:
+            return render(
+                request, "developer/keys.html#key-row", {"api_key": api_key, "confirming": True}
+            )
+        return render(request, "developer/revoke.html", {"api_key": api_key})
+    services.revoke_api_key(api_key=api_key)
     if request.htmx:
         # The revoked row, plus the "N of 10 active keys" line swapped out-of-band.
         active = selectors.api_keys_visible_to(request.user).filter(revoked_at__isnull=True)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import User
 from developer.models import ApiKey
@@ -33,8 +34,6 @@ def browser_page(**context_options):
     Keep ORM calls outside this block: Playwright runs the test in a greenlet beside its event
     loop, where Django refuses database access (and a connection opened there would leak).
     """
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
@@ -66,11 +65,11 @@ def test_api_keys_flow_in_a_real_browser(live_server, person):
         page.get_by_role("button", name="Create key").click()
         raw_key = page.locator("#new-raw-key").inner_text()
         assert raw_key.startswith("ds_live_")
-        copy = page.get_by_role("button", name="Copy")
-        assert copy.is_visible()  # revealed by app.js
+        expect(page.get_by_role("button", name="Copy")).to_be_visible()  # revealed by app.js
         page.screenshot(path=SHOTS / "dropspace-api-key-created.png", full_page=True)
 
         # Inline rename through htmx: the row turns into a form and back, without a page load.
+        page.wait_for_load_state("load")  # htmx initialised before we click
         page.evaluate("window.__same_page = true")
         page.get_by_role("link", name="Rename Browser key").click()
         page.locator("tr input[name=name]").fill("Renamed in browser")
@@ -79,10 +78,10 @@ def test_api_keys_flow_in_a_real_browser(live_server, person):
         assert page.evaluate("window.__same_page") is True
 
         # Revoke behind a confirmation, also in place.
-        page.locator("summary", has_text="Revoke").click()
+        page.get_by_role("link", name="Revoke Renamed in browser").click()
         page.get_by_role("button", name="Revoke key").click()
         page.locator("tr .badge-cancelled").wait_for()
-        assert page.locator("#key-count").inner_text() == "0 of 10 active keys."
+        expect(page.locator("#key-count")).to_have_text("0 of 10 active keys.")
         assert page.evaluate("window.__same_page") is True
         page.screenshot(path=SHOTS / "dropspace-api-keys.png", full_page=True)
 
@@ -93,7 +92,7 @@ def test_api_keys_flow_in_a_real_browser(live_server, person):
         alert.wait_for()
         page.screenshot(path=SHOTS / "dropspace-profile.png", full_page=True)
         page.get_by_role("button", name="Dismiss").click()
-        assert alert.count() == 0
+        expect(alert).to_have_count(0)
 
     api_key = ApiKey.objects.get(owner=person)
     assert api_key.name == "Renamed in browser"
@@ -108,10 +107,10 @@ def test_mobile_menu_and_entrance_pages(live_server, person):
 
         nav = page.locator("#primary-nav")
         toggle = page.get_by_role("button", name="Menu")
-        assert not nav.is_visible()
+        expect(nav).to_be_hidden()
         toggle.click()
-        assert nav.is_visible()
-        assert toggle.get_attribute("aria-expanded") == "true"
+        expect(nav).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
         page.screenshot(path=SHOTS / "dropspace-mobile-menu.png", full_page=True)
         nav.get_by_role("link", name="API keys").click()
         page.wait_for_url(re.compile(r".*/settings/api-keys/$"))
@@ -123,18 +122,18 @@ def test_pages_work_without_javascript(live_server, person):
     with browser_page(viewport={"width": 390, "height": 844}, java_script_enabled=False) as page:
         log_in(page, live_server)
         # Without JS the navigation is a visible strip and the copy button stays hidden.
-        assert page.locator("#primary-nav").is_visible()
+        expect(page.locator("#primary-nav")).to_be_visible()
         page.goto(f"{live_server.url}/settings/api-keys/")
         page.get_by_label("Name").fill("No JS key")
         page.get_by_role("button", name="Create key").click()
         assert page.locator("#new-raw-key").inner_text().startswith("ds_live_")
-        assert not page.get_by_role("button", name="Copy").is_visible()
-        # Rename falls back to its own page, revoke to the <details> confirmation + redirect.
+        expect(page.locator("[data-copy-target]")).to_be_hidden()
+        # Rename and the revoke confirmation fall back to their own pages (and a redirect back).
         page.get_by_role("link", name="Rename No JS key").click()
         page.get_by_label("New name").fill("Still works")
         page.get_by_role("button", name="Save name").click()
-        assert "Key renamed to “Still works”." in page.content()
-        page.locator("summary", has_text="Revoke").click()
+        expect(page.locator(".alert-success")).to_contain_text("Key renamed to “Still works”.")
+        page.get_by_role("link", name="Revoke Still works").click()
         page.get_by_role("button", name="Revoke key").click()
-        assert "revoked" in page.locator(".alert-success").inner_text()
+        expect(page.locator(".alert-success")).to_contain_text("revoked")
         page.screenshot(path=SHOTS / "dropspace-nojs-api-keys.png", full_page=True)

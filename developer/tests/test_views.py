@@ -214,14 +214,31 @@ def test_revoke_without_js_redirects_with_a_message(logged_in_client, api_key):
     assert not api_key.is_active
 
 
-def test_revoke_asks_for_confirmation_first(logged_in_client, api_key):
-    html = logged_in_client.get(KEYS_URL).content.decode()
-    assert '<details class="confirm">' in html
+def test_revoke_confirmation_htmx_is_the_row_in_confirm_mode(logged_in_client, api_key):
+    response = logged_in_client.get(reverse("developer:revoke", args=[api_key.pk]), **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<tr id="key-{api_key.pk}"')
+    assert "<html" not in html
+    assert "Revoke “CI pipeline”?" in html
     assert "This cannot be undone." in html
+    assert f'hx-post="{reverse("developer:revoke", args=[api_key.pk])}"' in html
+    api_key.refresh_from_db()
+    assert api_key.is_active  # asking is not revoking
 
 
-def test_revoke_needs_post(logged_in_client, api_key):
-    assert logged_in_client.get(reverse("developer:revoke", args=[api_key.pk])).status_code == 405
+def test_revoke_confirmation_without_js_is_a_page(logged_in_client, api_key):
+    response = logged_in_client.get(reverse("developer:revoke", args=[api_key.pk]))
+    html = response.content.decode()
+    assert "<html" in html
+    assert "Revoke “CI pipeline”?" in html
+    assert f'action="{reverse("developer:revoke", args=[api_key.pk])}"' in html
+    api_key.refresh_from_db()
+    assert api_key.is_active
+
+
+def test_list_links_to_the_revoke_confirmation(logged_in_client, api_key):
+    html = logged_in_client.get(KEYS_URL).content.decode()
+    assert f'href="{reverse("developer:revoke", args=[api_key.pk])}"' in html
 
 
 @pytest.mark.parametrize("action", ["rename", "revoke"])

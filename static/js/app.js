@@ -80,10 +80,10 @@
     });
   }
 
-  // Close an open <details> menu on Escape or on a click elsewhere.
+  // Close an open user menu on Escape or on a click elsewhere.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("details.user-menu[open], details.confirm[open]").forEach(function (d) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (d) {
       d.removeAttribute("open");
       var summary = d.querySelector("summary");
       if (summary) summary.focus();
