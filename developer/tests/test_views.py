@@ -62,7 +62,7 @@ def test_list_shows_name_prefix_scopes_dates_and_state(logged_in_client, user, a
     assert "CI pipeline" in html
     assert api_key.key_prefix in html
     assert '<span class="tag">admin</span>' in html
-    assert "Feb 3, 2026 04:05 UTC" in html
+    assert '<span class="nowrap">Feb 3, 2026</span> <span class="nowrap">04:05 UTC</span>' in html
     assert "Never" in html
     assert 'class="badge badge-success">Active' in html
     assert 'class="badge badge-cancelled"' in html
