@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from connections import selectors, services
 from connections.models import Connection, Platform
-from connections.platforms import GUIDED
 
 
 def _platform_or_404(platform: str) -> str:
@@ -27,10 +26,8 @@ def _redirect_uri(request, platform: str) -> str:
 @login_required
 def index(request):
     """Settings -> Connections: every platform, its accounts, health and the official ones."""
-    context = {
-        "platforms": selectors.platform_overview(request.user),
-        "guided": GUIDED,
-    }
+    platforms = selectors.platform_overview(request.user)
+    context = {"platforms": platforms, "any_sandbox": any(row["sandbox"] for row in platforms)}
     return render(request, "connections/list.html", context)
 
 

@@ -172,7 +172,7 @@ def test_not_configured_platform_without_sandbox_says_what_to_set(logged_in_clie
         "reddit": {"client_id": "", "client_secret": ""},
     }
     page = logged_in_client.get("/connections/").content.decode()
-    assert "Not configured. An operator must set REDDIT_CLIENT_ID" in page
+    assert "<strong>Not configured.</strong> An operator must set REDDIT_CLIENT_ID" in page
     response = logged_in_client.post("/connections/reddit/connect/", follow=True)
     assert "not configured" in flash(response)
 
