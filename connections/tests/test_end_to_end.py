@@ -31,7 +31,7 @@ def connect(client, platform, username="olive", choose=None):
     authorize = urlsplit(response["Location"])
     assert authorize.path.startswith(f"/sandbox/{platform}/auth/")
     page = client.get(f"{authorize.path}?{authorize.query}")
-    assert b"SANDBOX" in page.content
+    assert b'class="sandbox-label"' in page.content
     params = dict(page.context["params"].items())
     params.update(username=username, decision="approve")
     back = client.post(authorize.path, params)
