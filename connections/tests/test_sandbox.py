@@ -117,7 +117,7 @@ def test_feed_page_and_fault_form(sandbox_server, logged_in_client):
     adapter_for(connection).publish(connection, PostRequest(text="hello sandbox"))
     account = SandboxAccount.objects.get(entity_id=connection.entity_id)
     page = logged_in_client.get(f"/sandbox/accounts/{account.pk}/").content.decode()
-    assert "SANDBOX" in page
+    assert 'class="sandbox-label"' in page
     assert "hello sandbox" in page
     logged_in_client.post(
         f"/sandbox/accounts/{account.pk}/faults",
