@@ -274,3 +274,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- launches ---
+# Plan limits until billing exists: the spec's starter plan numbers.
+LAUNCHES_PER_MONTH = env.int("LAUNCHES_PER_MONTH", default=50)
+LAUNCH_REGENERATIONS_PER_LAUNCH = env.int("LAUNCH_REGENERATIONS_PER_LAUNCH", default=5)
+# Retries of the Anthropic SDK itself (connection errors, 429, 5xx) before the writer gives up.
+LAUNCH_WRITER_MAX_RETRIES = env.int("LAUNCH_WRITER_MAX_RETRIES", default=2)
+# Product page context for the writer: bytes fetched, characters of text kept.
+LAUNCH_PRODUCT_PAGE_MAX_BYTES = env.int("LAUNCH_PRODUCT_PAGE_MAX_BYTES", default=1024 * 1024)
+LAUNCH_PRODUCT_PAGE_MAX_CHARS = env.int("LAUNCH_PRODUCT_PAGE_MAX_CHARS", default=6000)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "LaunchStatusEnum": "launches.models.Launch.Status",
+        "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
+    }
+)

@@ -269,7 +269,9 @@ def check_tiktok_settings(value, field: str = "platform_contents.tiktok.tiktok_s
     level = value.get("privacy_level")
     if "privacy_level" in value and level not in PRIVACY_LEVELS:
         choices = ", ".join(PRIVACY_LEVELS)
-        problems.append(problem(f"{field}.privacy_level", f"privacy_level must be one of {choices}"))
+        problems.append(
+            problem(f"{field}.privacy_level", f"privacy_level must be one of {choices}")
+        )
     for flag in TIKTOK_FLAGS:
         if flag in value and not isinstance(value[flag], bool):
             problems.append(problem(f"{field}.{flag}", f"{flag} must be true or false"))
@@ -338,13 +340,17 @@ def _check_entry_fields(platform: str, entry: dict, field: str, *, partial: bool
     rule = RULES[platform]
     problems = []
     if "content" in entry and (entry["content"] or partial):
-        problems += check_text(f"{field}.content", entry["content"], rule.content_max, platform=platform)
+        problems += check_text(
+            f"{field}.content", entry["content"], rule.content_max, platform=platform
+        )
     if "thread" in entry:
         problems += check_thread(entry["thread"], f"{field}.thread")
     if "title" in entry:
         problems += check_text(f"{field}.title", entry["title"], rule.title_max)
     elif rule.title_required and entry.get("content") and not partial:
-        problems.append(problem(f"{field}.title", f"{platform} needs a title (max {rule.title_max})"))
+        problems.append(
+            problem(f"{field}.title", f"{platform} needs a title (max {rule.title_max})")
+        )
     if "subreddits" in entry:
         problems += check_subreddits(entry["subreddits"], f"{field}.subreddits", entry)
     if "maker_comment" in entry:

@@ -73,7 +73,9 @@ def _collect(brief: Brief, reply, platforms) -> tuple[dict, dict]:
     for platform in platforms:
         raw = written.get(platform)
         entry = output.to_entry(
-            platform, raw if isinstance(raw, dict) else {}, brief.existing.get(platform),
+            platform,
+            raw if isinstance(raw, dict) else {},
+            brief.existing.get(platform),
             writer="claude",
         )
         found = output.problems_of(platform, entry)
@@ -163,8 +165,9 @@ def _platform_schema(brief: Brief, platform: str) -> dict:
     else:
         properties = {"content": _text("the post text", rule.content_max)}
     if rule.title_max:
-        properties["title"] = _text("the title" if platform != "producthunt" else "the tagline",
-                                    rule.title_max)
+        properties["title"] = _text(
+            "the title" if platform != "producthunt" else "the tagline", rule.title_max
+        )
     if platform == "producthunt":
         properties["maker_comment"] = _text("the maker's first comment", 1000)
     subreddits = (brief.existing.get(platform) or {}).get("subreddits")

@@ -37,7 +37,9 @@ def write(brief: Brief) -> Written:
 
 def clean(text: str) -> str:
     """Printable text with normalized whitespace inside lines."""
-    text = "".join(ch for ch in text if ch.isspace() or ch == ZWJ or unicodedata.category(ch)[0] != "C")
+    text = "".join(
+        ch for ch in text if ch.isspace() or ch == ZWJ or unicodedata.category(ch)[0] != "C"
+    )
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n".join(line for line in lines if line).strip()
 
@@ -237,7 +239,10 @@ def hackernews(brief: Brief) -> dict:
     title = fit(f"Show HN: {name(brief)} - {first.rstrip('.!?')}", 80)
     parts = [first, *rest, *page_sentences(brief, 3), "Happy to answer technical questions."]
     body = paragraphs(brief, "hackernews", parts)
-    return {"title": title, "content": with_tail(brief, "hackernews", body, brief.product_url, 2000)}
+    return {
+        "title": title,
+        "content": with_tail(brief, "hackernews", body, brief.product_url, 2000),
+    }
 
 
 def substack(brief: Brief) -> dict:
