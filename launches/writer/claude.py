@@ -6,7 +6,7 @@ import logging
 import anthropic
 from django.conf import settings
 
-from launches.writer import Brief, Written, WriterRateLimited, WriterUnavailable, guides, output
+from launches.writer import Brief, WriterRateLimited, WriterUnavailable, Written, guides, output
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,16 @@ import unicodedata
 from launches import rules
 from launches.writer import Brief, Written, output
 
-SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+# Sentence ends, including the CJK full stop and the full-width ! and ?.
+SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 ELLIPSIS = "…"
-STOPWORDS = set(
-    "the and for with that this from your you our are was were have has will can into about "
-    "what when then than them they their there here just more most very also only its it's "
-    "not but all any out get got how why who use using used make makes made new now one".split()
+_STOPWORDS = (
+    "the and for with that this from your you our are was were have has will can into "
+    "about what when then than them they their there here just more most very also only "
+    "its not but all any out get got how why who use using used make makes made new now one"
 )
+STOPWORDS = frozenset(_STOPWORDS.split())
 EMOJI = ["🚀", "✨", "🎉"]
 ZWJ = "\u200d"  # joins emoji sequences; kept although it is a format character
 
