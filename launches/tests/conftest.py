@@ -1,10 +1,38 @@
 import socket
 
+import httpcore2
 import pytest
+import respx
+from respx.mocks import HTTPCoreMocker
 
 from launches.tests.factories import LaunchFactory
 
 REAL_GETADDRINFO = socket.getaddrinfo
+
+
+class HTTPCore2Mocker(HTTPCoreMocker):
+    """respx at the transport of the anthropic SDK, which sends through httpx2/httpcore2.
+
+    respx ships mockers for httpcore only; httpcore2 keeps httpcore's interface, so the same
+    mocker works once it patches httpcore2's classes and answers with httpcore2 responses.
+    Use it with ``respx.mock(using="httpcore2")``.
+    """
+
+    name = "httpcore2"
+    targets = [
+        "httpcore2._sync.connection.HTTPConnection",
+        "httpcore2._sync.connection_pool.ConnectionPool",
+        "httpcore2._sync.http_proxy.HTTPProxy",
+    ]
+
+    @classmethod
+    def from_sync_httpx_response(cls, httpx_response, target, **kwargs):
+        return httpcore2.Response(
+            status=httpx_response.status_code,
+            headers=httpx_response.headers.raw,
+            content=httpx_response.stream,
+            extensions=httpx_response.extensions,
+        )
 
 
 @pytest.fixture
@@ -18,7 +46,9 @@ def claude(settings):
     settings.ANTHROPIC_API_KEY = "sk-ant-test"
     settings.ANTHROPIC_BASE_URL = "https://api.anthropic.test"
     settings.LAUNCH_WRITER_MAX_RETRIES = 0
-    return "https://api.anthropic.test/v1/messages"
+    with respx.mock(using="httpcore2") as router:
+        router.url = "https://api.anthropic.test/v1/messages"
+        yield router
 
 
 @pytest.fixture

@@ -364,7 +364,8 @@ def test_custom_string_most_restrictive_without_twitter(user):
         platforms=["linkedin", "instagram"],
         custom_content="x" * 2201,
     )
-    assert "instagram" in error.message and "2200" in error.message
+    assert "instagram" in error.message
+    assert "2200" in error.message
 
 
 def test_custom_thread_becomes_a_thread_and_joined_text(user):

@@ -101,10 +101,13 @@ def emoji(brief: Brief, platform: str, default: int = 0) -> str:
     return "".join(EMOJI[:count])
 
 
+def joiner(brief: Brief, platform: str) -> str:
+    """The persona's habit of line breaks between paragraphs (blank lines by default)."""
+    return {"none": " ", "single": "\n"}.get(style(brief, platform).get("line_breaks"), "\n\n")
+
+
 def paragraphs(brief: Brief, platform: str, parts: list[str]) -> str:
-    """Join ``parts`` with the persona's habit of line breaks (blank lines by default)."""
-    joiner = {"none": " ", "single": "\n"}.get(style(brief, platform).get("line_breaks"), "\n\n")
-    return joiner.join(part for part in parts if part)
+    return joiner(brief, platform).join(part for part in parts if part)
 
 
 def body_limit(brief: Brief, platform: str) -> int:
@@ -133,10 +136,11 @@ def with_tail(brief: Brief, platform: str, body: str, tail: str, limit: int) -> 
     """``body`` shortened so that ``tail`` (link, hashtags) always fits after it."""
     if not tail:
         return fit(body, limit, platform)
-    room = limit - rules.text_length(platform, "\n\n" + tail)
+    gap = joiner(brief, platform)
+    room = limit - rules.text_length(platform, gap + tail)
     if room < 20:
         return fit(body, limit, platform)
-    return fit(body, room, platform) + "\n\n" + tail
+    return fit(body, room, platform) + gap + tail
 
 
 # --- platforms --------------------------------------------------------------------------------
