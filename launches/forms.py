@@ -1,0 +1,113 @@
+"""Dashboard input shapes. Shape only: the rules are launches.rules, applied by the services."""
+
+from django import forms
+from django.utils import timezone
+
+from launches import rules
+from launches.models import Platform
+
+
+class LaunchCreateForm(forms.Form):
+    title = forms.CharField(max_length=rules.TITLE_MAX, strip=False)
+    product_description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), strip=False)
+    product_url = forms.URLField(required=False, assume_scheme="https")
+    platforms = forms.MultipleChoiceField(
+        choices=Platform.choices, widget=forms.CheckboxSelectMultiple
+    )
+    persona = forms.ModelChoiceField(queryset=None, required=False, empty_label="No persona")
+    custom_content = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional: one text for every platform (leave empty to have it written).",
+    )
+    custom_content_reddit_title = forms.CharField(required=False, label="Reddit title")
+    scheduled_date = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In your timezone; at least 15 minutes ahead.",
+    )
+
+    def __init__(self, *args, personas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = personas
+        self.fields["scheduled_date"].help_text = (
+            f"In your timezone ({timezone.get_current_timezone_name()}); at least 15 minutes ahead."
+        )
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as create_launch's keyword arguments."""
+        data = self.cleaned_data
+        arguments = {
+            "title": data["title"],
+            "product_description": data["product_description"],
+            "platforms": data["platforms"],
+            "product_url": data["product_url"],
+            # The form field made the naive input aware in the person's active timezone.
+            "scheduled_date": data["scheduled_date"],
+            "persona_id": data["persona"].pk if data["persona"] else None,
+        }
+        if data["custom_content"].strip():
+            arguments["custom_content"] = data["custom_content"]
+            if "reddit" in data["platforms"]:
+                arguments["custom_content_reddit_title"] = data["custom_content_reddit_title"]
+        return arguments
+
+
+# Form field names used by the editor; services field paths map back onto them for errors.
+FIELD_OF_PATH = {
+    "title": "title",
+    "name": "title",
+    "product_description": "product_description",
+    "product_url": "product_url",
+    "platforms": "platforms",
+    "persona_id": "persona",
+    "scheduled_date": "scheduled_date",
+    "custom_content": "custom_content",
+    "custom_content_reddit_title": "custom_content_reddit_title",
+}
+
+
+def contents_from_post(post, platforms: list[str], existing: dict) -> dict:
+    """The editor's per-platform fields as a platform_contents update."""
+    contents = {}
+    for platform in platforms:
+        entry = _entry_from_post(post, platform, existing.get(platform) or {})
+        if entry:
+            contents[platform] = entry
+    return contents
+
+
+def _entry_from_post(post, platform: str, existing: dict) -> dict:
+    prefix = f"{platform}-"
+    entry = {}
+    if platform == "twitter":
+        tweets = [tweet for tweet in post.getlist(f"{prefix}thread") if tweet.strip()]
+        if len(tweets) == 1:
+            entry["content"] = tweets[0]
+        elif tweets:
+            entry["thread"] = tweets
+    elif f"{prefix}content" in post:
+        entry["content"] = post[f"{prefix}content"]
+    for field in ("title", "maker_comment"):
+        if field in rules.allowed_fields(platform) and f"{prefix}{field}" in post:
+            entry[field] = post[f"{prefix}{field}"]
+    if platform == "reddit" and f"{prefix}subreddits" in post:
+        entry["subreddits"] = _subreddits(post[f"{prefix}subreddits"], existing)
+    if platform == "tiktok" and f"{prefix}privacy_level" in post:
+        entry["tiktok_settings"] = _tiktok_settings(post, prefix)
+    return entry
+
+
+def _subreddits(value: str, existing: dict) -> list[dict]:
+    """Names typed in the editor; a subreddit kept keeps its own title, body and flair."""
+    known = {s["name"].lower(): s for s in existing.get("subreddits") or []}
+    names = [name.strip().removeprefix("r/") for name in value.replace(",", " ").split()]
+    return [known.get(name.lower(), {"name": name}) for name in names if name]
+
+
+def _tiktok_settings(post, prefix: str) -> dict:
+    settings = {flag: f"{prefix}{flag}" in post for flag in rules.TIKTOK_FLAGS}
+    if post[f"{prefix}privacy_level"]:
+        settings["privacy_level"] = post[f"{prefix}privacy_level"]
+    return settings
