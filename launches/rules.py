@@ -5,6 +5,7 @@ when the input is fine), so a caller can report one problem or all of them. Mess
 field and the limit.
 """
 
+import functools
 import re
 import uuid
 import warnings
@@ -20,6 +21,8 @@ with warnings.catch_warnings():
     # twitter-text-parser loads its emoji table through the deprecated pkg_resources API.
     warnings.simplefilter("ignore")
     from twitter_text import parse_tweet
+    from twitter_text.regexp.valid_cctld import valid_cctld
+    from twitter_text.regexp.valid_gtld import valid_gtld
 
 PLATFORMS = [str(p) for p in Platform]
 TITLE_MAX = 200
@@ -93,6 +96,16 @@ def problem(field: str, message: str) -> dict[str, str]:
 def tweet_length(text: str) -> int:
     """Length as X counts it: weighted characters (CJK and emoji 2), every URL 23."""
     return parse_tweet(text).weightedLength
+
+
+@functools.cache
+def x_url_tlds() -> list[str]:
+    """The top-level domains X recognises in links (twitter-text's lists), for the editor."""
+    tlds = []
+    for pattern in (valid_gtld.pattern, valid_cctld.pattern):
+        body = pattern.removeprefix("(?:(?:").split(")(?=")[0]
+        tlds += body.split("|")
+    return sorted(set(tlds), key=lambda tld: (-len(tld), tld))
 
 
 def text_length(platform: str, text: str) -> int:

@@ -54,7 +54,12 @@ def _add_form_errors(form, exc: ApiError) -> None:
 def launch_detail(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     context = _editor_context(launch, tab=request.GET.get("tab"))
-    return render(request, "launches/detail.html", context)
+    return render(request, "launches/detail.html", _full_page_context(context))
+
+
+def _full_page_context(context: dict) -> dict:
+    # The counter in editor.js recognises links by X's list of top-level domains.
+    return {**context, "x_url_tlds": rules.x_url_tlds()}
 
 
 @login_required
@@ -153,7 +158,7 @@ def _render_editor(request, launch, *, problems=(), notice="", tab=None):
     if notice and not problems:
         messages.success(request, notice)
         return redirect("launches:detail", launch_id=launch.pk)
-    return render(request, "launches/detail.html", context)
+    return render(request, "launches/detail.html", _full_page_context(context))
 
 
 def _editor_context(launch: Launch, *, problems=(), notice="", tab=None) -> dict:

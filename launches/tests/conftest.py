@@ -46,6 +46,7 @@ def claude(settings):
     settings.ANTHROPIC_API_KEY = "sk-ant-test"
     settings.ANTHROPIC_BASE_URL = "https://api.anthropic.test"
     settings.LAUNCH_WRITER_MAX_RETRIES = 0
+    settings.ANTHROPIC_MODEL = "claude-sonnet-4-6"  # the default is deprecated in this SDK
     with respx.mock(using="httpcore2") as router:
         router.url = "https://api.anthropic.test/v1/messages"
         yield router

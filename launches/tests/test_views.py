@@ -24,9 +24,11 @@ def test_list_shows_own_launches_with_filter_and_fragment(logged_in_client, user
     LaunchFactory(owner=user, name="Mine draft")
     LaunchFactory(owner=stranger, name="Theirs")
     page = logged_in_client.get("/launches/").content.decode()
-    assert "Mine draft" in page and "Theirs" not in page
+    assert "Mine draft" in page
+    assert "Theirs" not in page
     fragment = logged_in_client.get("/launches/?status=scheduled", **HX).content.decode()
-    assert "Mine scheduled" in fragment and "Mine draft" not in fragment
+    assert "Mine scheduled" in fragment
+    assert "Mine draft" not in fragment
     assert "<html" not in fragment
     assert 'class="badge badge-scheduled"' in fragment
 
@@ -126,7 +128,8 @@ def test_save_through_htmx_returns_the_editor(logged_in_client, launch):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'id="editor"' in page and "<html" not in page
+    assert 'id="editor"' in page
+    assert "<html" not in page
     launch.refresh_from_db()
     assert launch.name == "Renamed"
     assert launch.platform_contents["twitter"]["thread"] == ["first", "second"]

@@ -8,7 +8,35 @@
   var MAX_TWEETS = 6;
   // twitter-text v3 config: these code point ranges weigh 1 (100); all others weigh 2 (200).
   var LIGHT_RANGES = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
-  var URL_PATTERN = /(?:https?:\/\/)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|io|dev|app|ai|co|edu|gov|info|me|xyz|so|sh|ly|to|tv|us|uk|de|fr|jp|cn|in|ca|au|eu|news|blog|tech|site|page|link)\b(?::\d+)?(?:\/[^\s]*)?/gi;
+  // X's top-level domains come from the server (twitter-text's lists, see rules.x_url_tlds);
+  // the short list is only a fallback for a page without them.
+  var FALLBACK_TLDS = ["com", "org", "net", "io", "dev", "app", "ai", "co", "me", "ly", "so"];
+  var urlPattern = null;
+
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  function buildUrlPattern(tlds) {
+    var domain = "(?:[\\p{L}\\p{N}_-]+\\.)+(?:" + tlds.map(escapeRegExp).join("|") + ")(?=[^0-9a-zA-Z@+\\-]|$)";
+    // Like twitter-text: no URL right after @ or inside a word; trailing punctuation is not
+    // part of the link.
+    return new RegExp(
+      "(?<![@\\p{L}\\p{N}_.\\-\\/])(?:https?:\\/\\/)?" + domain +
+      "(?::\\d+)?(?:[\\/?#][^\\s]*?)?(?=[.,;:!?)\\]'\"]*(?:\\s|$))",
+      "giu"
+    );
+  }
+
+  function urls() {
+    if (!urlPattern) {
+      var data = typeof document.getElementById === "function" && document.getElementById("x-url-tlds");
+      var tlds = data ? JSON.parse(data.textContent) : (window.dropspaceTlds || FALLBACK_TLDS);
+      urlPattern = buildUrlPattern(tlds);
+    }
+    urlPattern.lastIndex = 0;
+    return urlPattern;
+  }
 
   function isLight(codePoint) {
     for (var i = 0; i < LIGHT_RANGES.length; i++) {
@@ -20,7 +48,7 @@
   function tweetLength(text) {
     text = text.normalize ? text.normalize("NFC") : text;
     var length = 0;
-    var withoutUrls = text.replace(URL_PATTERN, function () {
+    var withoutUrls = text.replace(urls(), function () {
       length += URL_LENGTH;
       return "";
     });
