@@ -17,6 +17,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 ELLIPSIS = "…"
 _STOPWORDS = (
     "the and for with that this from your you our are was were have has will can into "
+    "built turns click each every like does done been being want need help makes "
     "about what when then than them they their there here just more most very also only "
     "its not but all any out get got how why who use using used make makes made new now one"
 )
@@ -73,13 +74,25 @@ def fit(text: str, limit: int, platform: str = "") -> str:
 
 
 def keywords(brief: Brief, count: int) -> list[str]:
-    seen, out = set(), []
-    for word in WORD.findall(f"{brief.title} {brief.description}"):
+    """The product's name first, then the description's most telling words.
+
+    Words of the title rank first, then words used more often, then longer words (short
+    common verbs make poor hashtags).
+    """
+    title_words = {w.lower() for w in WORD.findall(brief.title)}
+    words = WORD.findall(f"{brief.title} {brief.description}")
+    frequency: dict[str, int] = {}
+    spelling: dict[str, str] = {}
+    for word in words:
         key = word.lower()
-        if key not in STOPWORDS and key not in seen:
-            seen.add(key)
-            out.append(word)
-    return out[:count]
+        if key not in STOPWORDS and len(key) > 3 or key in title_words:
+            frequency[key] = frequency.get(key, 0) + 1
+            spelling.setdefault(key, word)
+    ranked = sorted(frequency, key=lambda k: (k not in title_words, -frequency[k], -len(k)))
+    name_tag = "".join(w[:1].upper() + w[1:] for w in WORD.findall(brief.title))[:40]
+    tags = [name_tag] if name_tag and len(title_words) > 1 else []
+    tags += [spelling[key] for key in ranked if key != name_tag.lower()]
+    return tags[:count]
 
 
 def hashtags(brief: Brief, count: int) -> str:
