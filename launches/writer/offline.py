@@ -85,7 +85,7 @@ def keywords(brief: Brief, count: int) -> list[str]:
     spelling: dict[str, str] = {}
     for word in words:
         key = word.lower()
-        if key not in STOPWORDS and len(key) > 3 or key in title_words:
+        if (key not in STOPWORDS and len(key) > 3) or key in title_words:
             frequency[key] = frequency.get(key, 0) + 1
             spelling.setdefault(key, word)
     ranked = sorted(frequency, key=lambda k: (k not in title_words, -frequency[k], -len(k)))
