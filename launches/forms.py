@@ -10,7 +10,12 @@ from launches.models import Platform
 class LaunchCreateForm(forms.Form):
     title = forms.CharField(max_length=rules.TITLE_MAX, strip=False)
     product_description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), strip=False)
-    product_url = forms.URLField(required=False, assume_scheme="https")
+    product_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Product URL",
+        help_text="Optional: the page is read for context when the content is written.",
+    )
     platforms = forms.MultipleChoiceField(
         choices=Platform.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -21,9 +26,15 @@ class LaunchCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Optional: one text for every platform (leave empty to have it written).",
     )
-    custom_content_reddit_title = forms.CharField(required=False, label="Reddit title")
+    custom_content_reddit_title = forms.CharField(
+        required=False,
+        strip=False,
+        label="Reddit title",
+        help_text="Needed with custom content when Reddit is selected (max 300).",
+    )
     scheduled_date = forms.DateTimeField(
         required=False,
+        label="Schedule",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="In your timezone; at least 15 minutes ahead.",
     )
@@ -31,7 +42,9 @@ class LaunchCreateForm(forms.Form):
     def __init__(self, *args, personas=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = personas
-        self.fields["scheduled_date"].help_text = (
+        self.fields[
+            "scheduled_date"
+        ].help_text = (
             f"In your timezone ({timezone.get_current_timezone_name()}); at least 15 minutes ahead."
         )
 
@@ -52,6 +65,25 @@ class LaunchCreateForm(forms.Form):
             if "reddit" in data["platforms"]:
                 arguments["custom_content_reddit_title"] = data["custom_content_reddit_title"]
         return arguments
+
+
+class ScheduleForm(forms.Form):
+    """The editor's schedule: a date-time in the person's timezone, empty to unschedule."""
+
+    scheduled_date = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def changes(self, current) -> dict:
+        """``{"scheduled_date": ...}`` when the schedule changed, else ``{}``."""
+        value = self.cleaned_data["scheduled_date"]
+        unchanged = (value is None and current is None) or (
+            value is not None
+            and current is not None
+            and value == current.replace(second=0, microsecond=0)
+        )
+        return {} if unchanged else {"scheduled_date": value}
 
 
 # Form field names used by the editor; services field paths map back onto them for errors.

@@ -9,7 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from dropspace.api.errors import ApiError
 from launches import rules, selectors, services, writer
-from launches.forms import FIELD_OF_PATH, LaunchCreateForm, contents_from_post
+from launches.forms import FIELD_OF_PATH, LaunchCreateForm, ScheduleForm, contents_from_post
 from launches.models import Launch, Platform
 
 PAGE_SIZE = 20
@@ -73,7 +73,14 @@ def launch_save(request, launch_id):
             request.POST, launch.platforms, launch.platform_contents
         ),
     }
+    schedule = ScheduleForm(request.POST)
+    if "scheduled_date" in request.POST and schedule.is_valid():
+        changes.update(schedule.changes(launch.scheduled_date))
     problems, message = [], "Saved."
+    if schedule.errors and "scheduled_date" in request.POST:
+        problems = [{"field": "scheduled_date", "message": schedule.errors["scheduled_date"][0]}]
+        _keep_unsaved(launch, changes)
+        return _render_editor(request, launch, problems=problems)
     try:
         launch = services.update_launch(launch=launch, by=request.user, changes=changes)
     except ApiError as exc:
@@ -172,8 +179,9 @@ def _editor_context(launch: Launch, *, problems=(), notice="", tab=None) -> dict
         "errors": by_field,
         "name_error": by_field.get("name"),
         "description_error": by_field.get("product_description"),
+        "schedule_error": by_field.get("scheduled_date") or by_field.get("status"),
         "general_errors": general
-        + [m for f, m in by_field.items() if f.startswith(("status", "user_platform"))],
+        + [m for f, m in by_field.items() if f.startswith("user_platform")],
         "notice": notice,
         "writer": writer.active_writer(),
         "posting_status": selectors.posting_status(launch) if _has_logs(launch) else {},

@@ -397,3 +397,14 @@ def test_openapi_schema_documents_launches(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/launches", "/v1/launches/{launch_id}"} <= set(paths)
     assert "/v1/launches/{launch_id}/retry-content" in paths
+
+
+def test_create_when_the_writer_is_rate_limited_is_429_and_saves_nothing(api, claude):
+    import httpx
+
+    body = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}
+    claude.post(claude.url).mock(return_value=httpx.Response(429, json=body))
+    response = api.post(url(), CREATE, format="json")
+    assert response.status_code == 429
+    assert error_code(response) == "RATE_001"
+    assert not Launch.objects.exists()

@@ -188,3 +188,37 @@ def test_delete_running_shows_the_error(logged_in_client, user, status):
     response = logged_in_client.post(f"/launches/{launch.pk}/delete", **HX)
     assert "currently running" in response.content.decode()
     assert Launch.objects.filter(pk=launch.pk).exists()
+
+
+def test_editor_schedules_in_the_users_timezone_and_unschedules(logged_in_client, user, launch):
+    user.timezone = "America/New_York"
+    user.save()
+    logged_in_client.post(
+        f"/launches/{launch.pk}/save",
+        {"name": launch.name, "product_description": "d", "scheduled_date": "2099-01-10T09:30"},
+        **HX,
+    )
+    launch.refresh_from_db()
+    assert launch.scheduled_date.isoformat() == "2099-01-10T14:30:00+00:00"
+    assert launch.status == "scheduled"
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert 'value="2099-01-10T09:30"' in page
+    logged_in_client.post(
+        f"/launches/{launch.pk}/save",
+        {"name": launch.name, "product_description": "d", "scheduled_date": ""},
+        **HX,
+    )
+    launch.refresh_from_db()
+    assert launch.scheduled_date is None
+    assert launch.status == "manual"
+
+
+def test_editor_schedule_in_the_past_shows_the_error(logged_in_client, launch):
+    response = logged_in_client.post(
+        f"/launches/{launch.pk}/save",
+        {"name": launch.name, "product_description": "d", "scheduled_date": "2001-01-01T09:30"},
+        **HX,
+    )
+    assert "at least 15 minutes from now" in response.content.decode()
+    launch.refresh_from_db()
+    assert launch.scheduled_date is None
