@@ -77,16 +77,6 @@ def create_launch(
     raise_problems(problems)
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     check_monthly_limit(owner)
-
-    if custom_content is not None:
-        contents = rules.expand_custom_content(
-            custom_content, platforms, custom_content_reddit_title
-        )
-    else:
-        contents = {
-            platform: rules.normalize_entry(platform, entry, written_by="user")
-            for platform, entry in (platform_contents or {}).items()
-        }
     launch = Launch(
         owner=owner,
         name=title,
@@ -96,16 +86,34 @@ def create_launch(
         persona=persona,
         scheduled_date=scheduled_date,
         status=S.SCHEDULED if scheduled_date else S.DRAFT,
-        platform_contents=contents,
+        platform_contents=_initial_contents(
+            platforms, platform_contents, custom_content, custom_content_reddit_title
+        ),
         dropspace_platforms=dropspace_platforms,
         user_platform_accounts=user_platform_accounts,
     )
-    missing = [p for p in platforms if not rules.has_content(contents.get(p))]
+    return launch, _write_and_save(launch)
+
+
+def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:
+    if custom_content is not None:
+        return rules.expand_custom_content(custom_content, platforms, reddit_title)
+    return {
+        platform: rules.normalize_entry(platform, entry, written_by="user")
+        for platform, entry in (platform_contents or {}).items()
+    }
+
+
+def _write_and_save(launch: Launch) -> Generation | None:
+    """Write the platforms without content (outside the transaction: it can take a while)."""
+    missing = [
+        p for p in launch.platforms if not rules.has_content(launch.platform_contents.get(p))
+    ]
     generation = _run_writer(launch, missing, on_unavailable="record") if missing else None
     with transaction.atomic():
-        check_monthly_limit(owner)
+        check_monthly_limit(launch.owner)
         launch.save()
-    return launch, generation
+    return generation
 
 
 def _check_create_content(platforms, platform_contents, custom_content, reddit_title) -> list:

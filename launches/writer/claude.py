@@ -6,6 +6,7 @@ import logging
 import anthropic
 from django.conf import settings
 
+from launches import rules
 from launches.writer import Brief, WriterRateLimited, WriterUnavailable, Written, guides, output
 
 logger = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ def _text(description: str, max_length: int | None = None) -> dict:
 
 
 def _platform_schema(brief: Brief, platform: str) -> dict:
-    rule = guides.rules.RULES[platform]
+    rule = rules.RULES[platform]
     if platform == "twitter":
         tweet = _text("one tweet, max 280 weighted characters (URLs count 23)")
         properties = {"thread": {"type": "array", "items": tweet, "minItems": 1, "maxItems": 6}}
