@@ -350,8 +350,12 @@ def _regenerate(launch: Launch, platforms: list[str]) -> Generation:
     with transaction.atomic():
         locked = Launch.objects.select_for_update().get(pk=launch.pk)
         _check_can_write(locked)  # publishing may have started while the writer ran
-        locked.platform_contents = {**locked.platform_contents, **launch.platform_contents}
-        locked.generation_failures = launch.generation_failures
+        # Take only what was written: an edit saved meanwhile to another platform stays.
+        written = {p: launch.platform_contents[p] for p in generation.platforms_generated}
+        locked.platform_contents = {**locked.platform_contents, **written}
+        failures = {p: v for p, v in locked.generation_failures.items() if p not in platforms}
+        failures.update({p: launch.generation_failures[p] for p in generation.failures})
+        locked.generation_failures = failures
         locked.regeneration_count = F("regeneration_count") + 1
         locked.save(
             update_fields=[

@@ -343,3 +343,13 @@ def test_offline_writer_applies_the_persona_style():
 
 def test_status_of_unsaved_launch_default():
     assert Launch().status == "draft"
+
+
+def test_regenerating_keeps_an_edit_saved_meanwhile_to_another_platform(user, launch):
+    stale = Launch.objects.get(pk=launch.pk)  # loaded before the edit, as a slow writer would
+    changes = {"platform_contents": {"linkedin": {"content": "Edited meanwhile"}}}
+    services.update_launch(launch=launch, by=user, changes=changes)
+    services.generate_content(launch=stale, platforms=["twitter"])
+    launch.refresh_from_db()
+    assert launch.platform_contents["linkedin"]["content"] == "Edited meanwhile"
+    assert launch.platform_contents["twitter"]["generated_by"] == "offline"

@@ -24,7 +24,10 @@ def write(brief: Brief) -> Written:
     contents, problems = _collect(brief, reply, brief.platforms)
     if problems:
         messages += [
-            {"role": "assistant", "content": [block.model_dump() for block in reply.content]},
+            {
+                "role": "assistant",
+                "content": [block.model_dump(exclude_none=True) for block in reply.content],
+            },
             {"role": "user", "content": _repair_request(reply, problems)},
         ]
         retry_reply = _call(client, brief, list(problems), messages)
