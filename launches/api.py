@@ -1,7 +1,7 @@
 """/v1/launches: create, read, update, delete launches and (re)write their content."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from developer.models import Scope
 from dropspace.api.errors import Code
 from dropspace.api.schema import envelope, errors
+from dropspace.api.serializers import ErrorEnvelopeSerializer
 from launches import selectors, services
 from launches.models import Launch
 from launches.serializers import (
@@ -22,6 +23,9 @@ from launches.serializers import (
 )
 
 TAGS = ["launches"]
+WRITER_UNAVAILABLE = OpenApiResponse(
+    ErrorEnvelopeSerializer, description="SERVER_001: content generation unavailable"
+)
 
 
 def _detail(launch_id, user) -> dict:
@@ -125,7 +129,7 @@ class GenerateContentView(APIView):
         responses={
             200: GenerateContentResponseSerializer,
             **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002),
-            503: errors(Code.SERVER_001)[500],
+            503: WRITER_UNAVAILABLE,
         },
     )
     def post(self, request, launch_id):
@@ -162,7 +166,7 @@ class RetryContentView(APIView):
         responses={
             200: envelope(RetryContentResultSerializer),
             **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002),
-            503: errors(Code.SERVER_001)[500],
+            503: WRITER_UNAVAILABLE,
         },
     )
     def post(self, request, launch_id):

@@ -25,6 +25,8 @@ class OffsetDateTimeField(serializers.DateTimeField):
 
 
 class TikTokSettingsSerializer(StrictSerializer):
+    """TikTok posting settings; privacy_level is required before publishing."""
+
     privacy_level = serializers.ChoiceField(
         choices=rules.PRIVACY_LEVELS, required=False, help_text="required before publishing"
     )
@@ -40,6 +42,8 @@ class TikTokSettingsSerializer(StrictSerializer):
 
 
 class SubredditSerializer(StrictSerializer):
+    """One subreddit to post to, with its own title, body and flair when given."""
+
     name = serializers.CharField(help_text="subreddit name, e.g. SideProject (r/ optional)")
     title = _text(required=False, help_text="title for this subreddit (max 300)")
     content = _text(required=False, help_text="body for this subreddit (max 3,000)")
@@ -99,8 +103,11 @@ def _contents_serializer(*, output: bool) -> type:
     fields = {}
     for platform in rules.PLATFORMS:
         name = f"{platform.title()}Content{suffix}Serializer"
-        entry = type(name, (base,), _entry_fields(platform, output=output))
+        doc = {"__doc__": f"Content for {platform}.", "__module__": __name__}
+        entry = type(name, (base,), {**_entry_fields(platform, output=output), **doc})
         fields[platform] = entry(required=False)
+    doc = "Content per platform; platforms without text are written by the AI writer."
+    fields.update({"__doc__": doc, "__module__": __name__})
     return type(f"PlatformContents{suffix}Serializer", (base,), fields)
 
 
@@ -146,6 +153,8 @@ class PostingTargetsMixin(serializers.Serializer):
 
 
 class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
+    """Create a launch: AI-written content, or your own (platform_contents or custom_content)."""
+
     title = _text(help_text="launch title (1-200 characters)")
     product_description = _text(help_text="1-2,000 characters")
     platforms = serializers.ListField(
@@ -162,6 +171,8 @@ class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
 
 
 class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin):
+    """Update a launch: send only the fields to change (at least one)."""
+
     name = _text(required=False, help_text="max 200 characters")
     status = serializers.ChoiceField(choices=REQUESTABLE_STATUSES, required=False)
     platforms = serializers.ListField(child=serializers.CharField(), required=False)
@@ -179,6 +190,8 @@ class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin):
 
 
 class PlatformsSerializer(StrictSerializer):
+    """Limit the operation to some of the launch's platforms (default: all)."""
+
     platforms = serializers.ListField(child=serializers.CharField(), required=False)
 
 
