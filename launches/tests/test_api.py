@@ -408,3 +408,16 @@ def test_create_when_the_writer_is_rate_limited_is_429_and_saves_nothing(api, cl
     assert response.status_code == 429
     assert error_code(response) == "RATE_001"
     assert not Launch.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"platforms": "twitter"}, {"platforms": [1, {}]}, {"x": 1}])
+def test_retry_content_malformed_is_400(api, launch, body):
+    response = api.post(url(launch, "retry-content"), body, format="json")
+    assert response.status_code == 400
+    assert error_code(response) == "SERVER_002"
+
+
+def test_non_json_body_is_400(api):
+    response = api.post(url(), "[1, 2]", content_type="application/json")
+    assert response.status_code == 400
+    assert error_code(response) == "SERVER_002"
