@@ -125,17 +125,40 @@ def _entry_from_post(post, platform: str, existing: dict) -> dict:
         if field in rules.allowed_fields(platform) and f"{prefix}{field}" in post:
             entry[field] = post[f"{prefix}{field}"]
     if platform == "reddit" and f"{prefix}subreddits" in post:
-        entry["subreddits"] = _subreddits(post[f"{prefix}subreddits"], existing)
+        entry["subreddits"] = _subreddits(post, existing)
     if platform == "tiktok" and f"{prefix}privacy_level" in post:
         entry["tiktok_settings"] = _tiktok_settings(post, prefix)
     return entry
 
 
-def _subreddits(value: str, existing: dict) -> list[dict]:
-    """Names typed in the editor; a subreddit kept keeps its own title, body and flair."""
+def _subreddits(post, existing: dict) -> list[dict]:
+    """The subreddits typed in the editor, each with the title, body and flair edited for it.
+
+    A field left empty is dropped, so the subreddit falls back to the main title or body.
+    """
     known = {s["name"].lower(): s for s in existing.get("subreddits") or []}
+    edited = {}
+    rows = zip(
+        post.getlist("reddit-sub-name"),
+        post.getlist("reddit-sub-title"),
+        post.getlist("reddit-sub-content"),
+        post.getlist("reddit-sub-flair_text"),
+        strict=False,
+    )
+    for name, title, content, flair_text in rows:
+        fields = {"title": title, "content": content, "flair_text": flair_text}
+        edited[name.lower()] = {key: value for key, value in fields.items() if value.strip()}
+    value = post["reddit-subreddits"]
     names = [name.strip().removeprefix("r/") for name in value.replace(",", " ").split()]
-    return [known.get(name.lower(), {"name": name}) for name in names if name]
+    targets = []
+    for name in filter(None, names):
+        target = dict(known.get(name.lower(), {"name": name}))
+        if name.lower() in edited:
+            for key in ("title", "content", "flair_text"):
+                target.pop(key, None)
+            target.update(edited[name.lower()])
+        targets.append(target)
+    return targets
 
 
 def _tiktok_settings(post, prefix: str) -> dict:

@@ -54,6 +54,7 @@ def _add_form_errors(form, exc: ApiError) -> None:
 def launch_detail(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     context = _editor_context(launch, tab=request.GET.get("tab"))
+    context["personas"] = selectors.personas_for(request.user)
     return render(request, "launches/detail.html", _full_page_context(context))
 
 
@@ -73,6 +74,10 @@ def launch_save(request, launch_id):
             request.POST, launch.platforms, launch.platform_contents
         ),
     }
+    if "persona" in request.POST:
+        persona_id = request.POST["persona"] or None
+        if persona_id != (str(launch.persona_id) if launch.persona_id else None):
+            changes["persona_id"] = persona_id
     schedule = ScheduleForm(request.POST)
     if "scheduled_date" in request.POST and schedule.is_valid():
         changes.update(schedule.changes(launch.scheduled_date))
@@ -160,6 +165,7 @@ def launch_delete(request, launch_id):
 
 def _render_editor(request, launch, *, problems=(), notice="", tab=None):
     context = _editor_context(launch, problems=problems, notice=notice, tab=tab)
+    context["personas"] = selectors.personas_for(request.user)
     if request.htmx:
         return render(request, "launches/detail.html#editor", context)
     if notice and not problems:
@@ -180,6 +186,7 @@ def _editor_context(launch: Launch, *, problems=(), notice="", tab=None) -> dict
         "name_error": by_field.get("name"),
         "description_error": by_field.get("product_description"),
         "schedule_error": by_field.get("scheduled_date") or by_field.get("status"),
+        "persona_error": by_field.get("persona_id"),
         "general_errors": general
         + [m for f, m in by_field.items() if f.startswith("user_platform")],
         "notice": notice,

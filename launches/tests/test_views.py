@@ -222,3 +222,54 @@ def test_editor_schedule_in_the_past_shows_the_error(logged_in_client, launch):
     assert "at least 15 minutes from now" in response.content.decode()
     launch.refresh_from_db()
     assert launch.scheduled_date is None
+
+
+def test_editor_edits_each_subreddit_and_keeps_flair_ids(logged_in_client, user):
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["reddit"],
+        platform_contents={
+            "reddit": {
+                "title": "Main",
+                "content": "Body",
+                "subreddits": [{"name": "webdev", "title": "Old", "flair_id": "f1"}],
+            }
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert 'name="reddit-sub-title" value="Old"' in page
+    logged_in_client.post(
+        f"/launches/{launch.pk}/save",
+        {
+            "name": launch.name,
+            "product_description": "d",
+            "reddit-title": "Main",
+            "reddit-content": "Body",
+            "reddit-subreddits": "webdev r/startups",
+            "reddit-sub-name": ["webdev"],
+            "reddit-sub-title": ["Technical angle"],
+            "reddit-sub-content": [""],
+            "reddit-sub-flair_text": ["Show"],
+        },
+        **HX,
+    )
+    launch.refresh_from_db()
+    assert launch.platform_contents["reddit"]["subreddits"] == [
+        {"name": "webdev", "flair_id": "f1", "title": "Technical angle", "flair_text": "Show"},
+        {"name": "startups"},
+    ]
+
+
+def test_editor_changes_the_persona(logged_in_client, user, launch):
+    from personas.models import Persona
+
+    persona = Persona.objects.create(owner=user, name="Dry wit")
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "Dry wit" in page
+    logged_in_client.post(
+        f"/launches/{launch.pk}/save",
+        {"name": launch.name, "product_description": "d", "persona": str(persona.pk)},
+        **HX,
+    )
+    launch.refresh_from_db()
+    assert launch.persona == persona
