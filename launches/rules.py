@@ -298,16 +298,19 @@ def check_tiktok_settings(value, field: str = "platform_contents.tiktok.tiktok_s
     return problems
 
 
-def check_subreddits(value, field: str, entry: dict) -> list:
+def check_subreddits(value, field: str, entry: dict, *, partial: bool = False) -> list:
+    """The subreddit targets. Each needs a title (its own or the platform's) once the post
+    has a body; an update (``partial``) is checked again after the merge."""
     if not isinstance(value, list) or len(value) > SUBREDDITS_MAX:
         return [problem(field, f"{field} must be a list of at most {SUBREDDITS_MAX} subreddits")]
     problems, seen = [], set()
+    needs_title = not partial and has_content(entry) and not entry.get("title")
     for index, target in enumerate(value):
-        problems += _check_subreddit(target, f"{field}.{index}", entry, seen)
+        problems += _check_subreddit(target, f"{field}.{index}", seen, needs_title=needs_title)
     return problems
 
 
-def _check_subreddit(target, field: str, entry: dict, seen: set) -> list:
+def _check_subreddit(target, field: str, seen: set, *, needs_title: bool) -> list:
     if not isinstance(target, dict):
         return [problem(field, "each subreddit must be an object with a name")]
     unknown = set(target) - {"name", "title", "content", "flair_id", "flair_text"}
@@ -322,7 +325,7 @@ def _check_subreddit(target, field: str, entry: dict, seen: set) -> list:
     problems = []
     if "title" in target:
         problems += check_text(f"{field}.title", target["title"], RULES["reddit"].title_max)
-    elif not entry.get("title"):
+    elif needs_title:
         problems.append(problem(f"{field}.title", "a title is required (here or reddit.title)"))
     if "content" in target:
         problems += check_text(f"{field}.content", target["content"], RULES["reddit"].content_max)
@@ -360,17 +363,28 @@ def _check_entry_fields(platform: str, entry: dict, field: str, *, partial: bool
         problems += check_thread(entry["thread"], f"{field}.thread")
     if "title" in entry:
         problems += check_text(f"{field}.title", entry["title"], rule.title_max)
-    elif rule.title_required and entry.get("content") and not partial:
+    elif rule.title_required and entry.get("content") and not partial and not _titled(entry):
         problems.append(
             problem(f"{field}.title", f"{platform} needs a title (max {rule.title_max})")
         )
     if "subreddits" in entry:
-        problems += check_subreddits(entry["subreddits"], f"{field}.subreddits", entry)
+        problems += check_subreddits(
+            entry["subreddits"], f"{field}.subreddits", entry, partial=partial
+        )
     if "maker_comment" in entry:
         problems += check_text(f"{field}.maker_comment", entry["maker_comment"], MAKER_COMMENT_MAX)
     if "tiktok_settings" in entry:
         problems += check_tiktok_settings(entry["tiktok_settings"], f"{field}.tiktok_settings")
     return problems
+
+
+def _titled(entry: dict) -> bool:
+    """Every subreddit has its own title, so the platform's title is not needed."""
+    targets = entry.get("subreddits")
+    return bool(targets) and all(
+        isinstance(t, dict) and isinstance(t.get("title"), str) and t["title"].strip()
+        for t in targets
+    )
 
 
 def check_platform_contents(contents, platforms: list[str], *, partial: bool = False) -> list:

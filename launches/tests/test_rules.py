@@ -619,3 +619,31 @@ def test_delete_refuses_a_running_launch(user):
     launch.save()
     services.delete_launch(launch=launch)
     assert not Launch.objects.filter(pk=launch.pk).exists()
+
+
+def test_subreddits_without_titles_are_written_by_the_writer(user):
+    contents = {"reddit": {"subreddits": [{"name": "SideProject"}, {"name": "webdev"}]}}
+    launch = create(user, platforms=["reddit"], platform_contents=contents)
+    reddit = launch.platform_contents["reddit"]
+    assert reddit["title"]
+    assert [s["name"] for s in reddit["subreddits"]] == ["SideProject", "webdev"]
+
+
+def test_subreddit_needs_a_title_when_the_post_has_a_body_but_no_title(user):
+    contents = {"reddit": {"content": "body", "subreddits": [{"name": "webdev", "title": "t"}]}}
+    create(user, platforms=["reddit"], platform_contents=contents)
+    contents = {"reddit": {"content": "body", "subreddits": [{"name": "webdev"}]}}
+    fails(
+        "platform_contents.reddit", create, user, platforms=["reddit"], platform_contents=contents
+    )
+
+
+def test_updating_only_subreddits_keeps_the_stored_title(user):
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["reddit"],
+        platform_contents={"reddit": {"title": "T", "content": "b"}},
+    )
+    changes = {"platform_contents": {"reddit": {"subreddits": [{"name": "webdev"}]}}}
+    launch = services.update_launch(launch=launch, by=user, changes=changes)
+    assert launch.platform_contents["reddit"]["subreddits"] == [{"name": "webdev"}]
