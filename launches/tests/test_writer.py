@@ -230,11 +230,11 @@ def test_persona_voice_goes_into_the_prompt(claude, user):
 
 def test_product_page_text_goes_into_the_prompt(claude, user, no_real_http):
     no_real_http.get(
-        "https://acme.example/",
+        "https://prompt.example/",
         body="<html><title>Acme</title><script>evil()</script><p>Pay invoices faster.</p></html>",
         content_type="text/html",
     )
-    launch = LaunchFactory(owner=user, product_url="https://acme.example/", platform_contents={})
+    launch = LaunchFactory(owner=user, product_url="https://prompt.example/", platform_contents={})
     route = claude.post(claude.url).mock(
         return_value=httpx.Response(200, json=tool_use_reply(GOOD))
     )
@@ -353,3 +353,30 @@ def test_regenerating_keeps_an_edit_saved_meanwhile_to_another_platform(user, la
     launch.refresh_from_db()
     assert launch.platform_contents["linkedin"]["content"] == "Edited meanwhile"
     assert launch.platform_contents["twitter"]["generated_by"] == "offline"
+
+
+def test_product_page_is_fetched_once_for_several_regenerations(user, no_real_http):
+    page = no_real_http.get(
+        "https://shop.example/", body="<p>Pay invoices faster.</p>", content_type="text/html"
+    )
+    launch = LaunchFactory(owner=user, product_url="https://shop.example/")
+    services.generate_content(launch=launch)
+    services.generate_content(launch=launch)
+    assert page.call_count == 1
+
+
+def test_product_page_that_is_not_html_is_ignored(user, no_real_http):
+    from launches.writer.product_page import product_page_text
+
+    no_real_http.get(
+        "https://files.example/a.zip", body=b"PK\x03\x04", content_type="application/zip"
+    )
+    assert product_page_text("https://files.example/a.zip") == ""
+
+
+def test_private_product_url_is_never_fetched(user, no_real_http):
+    from launches.writer.product_page import product_page_text
+
+    assert product_page_text("http://127.0.0.1:8000/admin/") == ""
+    assert product_page_text("http://169.254.169.254/latest/meta-data") == ""
+    assert len(no_real_http.calls) == 0

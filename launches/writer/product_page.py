@@ -1,15 +1,19 @@
 """Text of a product page, for the writer's context: fetched only through dropspace.http."""
 
+import hashlib
 import logging
 
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.core.cache import cache
 
 from dropspace import http
 
 logger = logging.getLogger(__name__)
 
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+# Regenerating a launch's content reuses the page read a moment ago instead of fetching again.
+CACHE_SECONDS = 3600
 SKIPPED_TAGS = ["script", "style", "noscript", "svg", "nav", "footer", "form", "iframe"]
 
 
@@ -20,6 +24,16 @@ def product_page_text(url: str) -> str:
     """
     if not url:
         return ""
+    key = "launches:product-page:" + hashlib.sha256(url.encode()).hexdigest()
+    text = cache.get(key)
+    if text is None:
+        text = _fetch_text(url)
+        if text:  # a failure is not remembered: the page may be back on the next try
+            cache.set(key, text, CACHE_SECONDS)
+    return text
+
+
+def _fetch_text(url: str) -> str:
     try:
         result = http.fetch(
             url,
