@@ -271,3 +271,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- webhooks ---
+# Plain-http endpoints on localhost/127.0.0.1 (local receivers while developing): on by default
+# only in the embedded mode. Everything else must be https to a public address.
+WEBHOOKS_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", default=EMBEDDED)
+WEBHOOKS_MAX_ENDPOINTS = 10
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# Disable an endpoint once all its attempts have failed for this long (410 disables at once).
+WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
