@@ -196,8 +196,7 @@ def check_endpoint_url(url: str) -> None:
 
 def _loopback_allowed(url: str) -> bool:
     return (
-        settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST
-        and urlsplit(url).hostname in http.LOOPBACK_NAMES
+        settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST and urlsplit(url).hostname in http.LOOPBACK_NAMES
     )
 
 

@@ -38,10 +38,8 @@ def dns(monkeypatch):
         ips = answers.answer(host)
         if ips is None:
             return REAL_GETADDRINFO(host, port, *args, **kwargs)
-        return [
-            (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
-            for ip in ips
-        ]
+        family = {True: socket.AF_INET6, False: socket.AF_INET}
+        return [(family[":" in ip], socket.SOCK_STREAM, 6, "", (ip, port)) for ip in ips]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return answers

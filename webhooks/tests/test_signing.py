@@ -20,9 +20,7 @@ def test_standard_signature_matches_the_reference_vector():
 
 def test_hex_signature_matches_githubs_vector():
     signature = signing.hex_signature("It's a Secret to Everybody", b"Hello, World!")
-    assert signature == (
-        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
-    )
+    assert signature == ("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
 
 
 def test_new_secret_is_whsec_and_base64_of_32_random_bytes():
