@@ -283,3 +283,10 @@ WEBHOOKS_MAX_ENDPOINTS = 10
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
 # Disable an endpoint once all its attempts have failed for this long (410 disables at once).
 WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    "\n\n**Webhooks.** Endpoints registered under `/v1/webhooks` receive a signed `POST` per "
+    "event: `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body>` plus the Standard "
+    "Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`. Failed "
+    "deliveries are retried for about 27 hours; dedupe on the event `id`. Event types, payloads "
+    "and verification examples: the webhook guide at `/webhooks/docs`."
+)

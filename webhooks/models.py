@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -21,7 +22,8 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_events"
     )
     type = models.CharField(max_length=64, db_index=True)
-    data = models.JSONField(default=dict)
+    # DjangoJSONEncoder: producers may pass UUIDs, datetimes and decimals as they are.
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -296,7 +297,7 @@ def _claim(delivery_id) -> WebhookDelivery | None:
 
 def _send(delivery: WebhookDelivery) -> Outcome:
     event, endpoint = delivery.event, delivery.endpoint
-    body = json.dumps(event.envelope(), separators=(",", ":")).encode()
+    body = json.dumps(event.envelope(), separators=(",", ":"), cls=DjangoJSONEncoder).encode()
     started_at = timezone.now()
     headers = signing.signed_headers(
         secret=delivery.signing_secret,
@@ -341,7 +342,20 @@ def _retry_after(value: str | None) -> timedelta | None:
 
 def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> None:
     now = timezone.now()
+    status, next_attempt_at = _next_step(delivery, outcome, now)
     with transaction.atomic():
+        # An update, not save(): if the endpoint was deleted meanwhile, nothing is written.
+        updated = WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=status,
+            next_attempt_at=next_attempt_at,
+            locked_until=None,
+            response_status=outcome.response_status,
+            last_error=outcome.error,
+            delivered_at=now if status == Status.DELIVERED else delivery.delivered_at,
+            updated_at=now,
+        )
+        if not updated:
+            return
         WebhookAttempt.objects.create(
             delivery=delivery,
             number=delivery.attempts,
@@ -351,13 +365,6 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> None:
             response_excerpt=outcome.excerpt,
             error=outcome.error,
         )
-        delivery.response_status = outcome.response_status
-        delivery.last_error = outcome.error
-        delivery.locked_until = None
-        delivery.status, delivery.next_attempt_at = _next_step(delivery, outcome, now)
-        if delivery.status == Status.DELIVERED:
-            delivery.delivered_at = now
-        delivery.save()
         _update_endpoint_health(delivery.endpoint, outcome, now)
 
 
@@ -378,7 +385,8 @@ def _next_step(delivery: WebhookDelivery, outcome: Outcome, now):
 def _update_endpoint_health(endpoint: WebhookEndpoint, outcome: Outcome, now) -> None:
     endpoints = WebhookEndpoint.objects.filter(pk=endpoint.pk)
     if outcome.succeeded:
-        endpoints.filter(failing_since__isnull=False).update(failing_since=None)
+        if endpoint.failing_since is not None:
+            endpoints.update(failing_since=None)
         return
     if outcome.response_status == 410:
         _disable_endpoint(endpoint, Reason.GONE, now)

@@ -1,5 +1,7 @@
 """Sending deliveries: signatures, the retry schedule, final states, disabling, rotation."""
 
+import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -273,3 +275,28 @@ def test_a_second_worker_holding_the_same_id_does_not_send_again(user, endpoint,
     services.attempt_delivery(delivery_id=delivery.pk)
 
     assert len(mocked.calls) == 1
+
+
+def test_an_endpoint_deleted_during_an_attempt_leaves_nothing_behind(user, endpoint):
+    delivery = record(user)
+
+    def answer_after_deletion(request):
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+        return (200, {}, "")
+
+    with responses.RequestsMock() as mocked:
+        mocked.add_callback(responses.POST, URL, callback=answer_after_deletion)
+        services.attempt_delivery(delivery_id=delivery.pk)
+
+    assert not WebhookDelivery.objects.exists()
+    assert not WebhookAttempt.objects.exists()
+
+
+def test_event_data_may_hold_uuids_and_datetimes(user, endpoint, mocked):
+    mocked.post(URL, status=200)
+    launch_id = uuid.uuid4()
+    delivery = record(user, data={"launch_id": launch_id, "at": timezone.now()})
+    attempt(delivery)
+
+    sent = json.loads(mocked.calls[0].request.body)
+    assert sent["data"]["launch_id"] == str(launch_id)
