@@ -107,7 +107,8 @@ def _deliver(owner, count: int, *, timeout: float) -> tuple[float, list[float]]:
 
 
 def _backend() -> str:
-    return "SQLite" if settings.EMBEDDED else "PostgreSQL"
+    database = "SQLite" if settings.EMBEDDED else "PostgreSQL"
+    return f"{database}, {settings.CELERY_BROKER_URL.split(':')[0]} broker"
 
 
 def _ms(seconds: float) -> str:
