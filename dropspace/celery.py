@@ -21,4 +21,8 @@ app.conf.beat_schedule = {
         "task": "webhooks.tasks.dispatch_due_deliveries",
         "schedule": 5.0,
     },
+    "webhooks-purge-old-events": {
+        "task": "webhooks.tasks.purge_old_events",
+        "schedule": 3600.0,
+    },
 }

@@ -283,6 +283,8 @@ WEBHOOKS_MAX_ENDPOINTS = 10
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
 # Disable an endpoint once all its attempts have failed for this long (410 disables at once).
 WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+# Events and their delivery logs are deleted after this many days.
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)
 SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     "\n\n**Webhooks.** Endpoints registered under `/v1/webhooks` receive a signed `POST` per "
     "event: `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body>` plus the Standard "

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from dropspace import http
@@ -408,6 +409,15 @@ def _disable_endpoint(endpoint: WebhookEndpoint, reason: str, now) -> None:
         transaction.on_commit(lambda: _email_disabled(endpoint.pk), robust=True)
 
 
+def purge_old_events() -> int:
+    """Delete events (and their delivery logs) past the retention period, unless pending."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOKS_RETENTION_DAYS)
+    pending = WebhookDelivery.objects.filter(event=OuterRef("pk"), status=Status.PENDING)
+    old = Event.objects.filter(created_at__lt=cutoff).exclude(Exists(pending))
+    deleted, _ = old.delete()
+    return deleted
+
+
 def _email_disabled(endpoint_id) -> None:
     endpoint = WebhookEndpoint.objects.select_related("owner").get(pk=endpoint_id)
     reason = Reason(endpoint.disabled_reason).label
@@ -415,7 +425,8 @@ def _email_disabled(endpoint_id) -> None:
         subject="dropspace: a webhook endpoint was disabled",
         message=(
             f"Your webhook endpoint {endpoint.url} was disabled: {reason}.\n"
-            f"Fix the receiver, then enable it again at {settings.SITE_URL}/webhooks/{endpoint.pk}/"
+            f"Fix the receiver, then enable it again at {settings.SITE_URL}"
+            f"{reverse('webhooks:detail', args=[endpoint.pk])}"
         ),
         from_email=None,
         recipient_list=[endpoint.owner.email],

@@ -15,3 +15,9 @@ def send_delivery(delivery_id: str) -> None:
 def dispatch_due_deliveries() -> int:
     """Beat: hand due retries (and deliveries whose first enqueue was lost) to workers."""
     return services.dispatch_due_deliveries()
+
+
+@shared_task(ignore_result=True)
+def purge_old_events() -> int:
+    """Beat: keep the outbox and the delivery logs to the retention period."""
+    return services.purge_old_events()
