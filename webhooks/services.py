@@ -346,12 +346,13 @@ def _retry_after(value: str | None) -> timedelta | None:
 def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> None:
     now = timezone.now()
     status, next_attempt_at = _next_step(delivery, outcome, now)
+    soon = status == Status.PENDING and next_attempt_at - now < LEASE
     with transaction.atomic():
         # An update, not save(): if the endpoint was deleted meanwhile, nothing is written.
         updated = WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=status,
             next_attempt_at=next_attempt_at,
-            locked_until=None,
+            locked_until=next_attempt_at + LEASE if soon else None,
             response_status=outcome.response_status,
             last_error=outcome.error,
             delivered_at=now if status == Status.DELIVERED else delivery.delivered_at,
@@ -369,6 +370,15 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> None:
             error=outcome.error,
         )
         _update_endpoint_health(delivery.endpoint, outcome, now)
+        if soon:
+            # The 5 s step: a short countdown (far below the broker's visibility timeout) is
+            # more punctual than the next poller round; the lease keeps the poller off it,
+            # and brings it back if this message is lost.
+            wait = (next_attempt_at - now).total_seconds()
+            transaction.on_commit(
+                lambda: tasks.send_delivery.apply_async((str(delivery.pk),), countdown=wait),
+                robust=True,
+            )
 
 
 def _next_step(delivery: WebhookDelivery, outcome: Outcome, now):

@@ -300,3 +300,24 @@ def test_event_data_may_hold_uuids_and_datetimes(user, endpoint, mocked):
 
     sent = json.loads(mocked.calls[0].request.body)
     assert sent["data"]["launch_id"] == str(launch_id)
+
+
+@time_machine.travel(START, tick=False)
+def test_the_5_second_retry_is_a_short_countdown_kept_off_the_poller(
+    user, endpoint, mocked, monkeypatch, sent, django_capture_on_commit_callbacks
+):
+    mocked.post(URL, status=500)
+    scheduled = []
+    monkeypatch.setattr(
+        services.tasks.send_delivery,
+        "apply_async",
+        lambda args, countdown: scheduled.append((args, countdown)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = attempt(record(user))
+
+    ((args, countdown),) = scheduled
+    assert args == (str(delivery.pk),)
+    assert 4.5 <= countdown <= 5.5
+    assert delivery.locked_until == delivery.next_attempt_at + services.LEASE
+    assert services.dispatch_due_deliveries() == 0
