@@ -104,7 +104,8 @@ class WebhookDelivery(models.Model):
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    # The endpoint's secret when the delivery was enqueued (rotation does not touch it).
+    # The endpoint's secret when the delivery was enqueued (rotation does not touch it);
+    # cleared once the delivery is finished.
     signing_secret = models.CharField(max_length=128, editable=False)
     attempts = models.PositiveIntegerField(default=0)
     schedule_step = models.PositiveSmallIntegerField(

@@ -285,7 +285,12 @@ def _claim(delivery_id) -> WebhookDelivery | None:
         pk=delivery.pk, status=Status.PENDING, attempts=delivery.attempts
     )
     if not delivery.endpoint.active:
-        pending.update(status=Status.FAILED, next_attempt_at=None, last_error="endpoint disabled")
+        pending.update(
+            status=Status.FAILED,
+            next_attempt_at=None,
+            signing_secret="",
+            last_error="endpoint disabled",
+        )
         return None
     # Compare-and-set on the attempt count: of two workers holding the same id, one sends.
     claimed = pending.update(
@@ -349,7 +354,11 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome) -> None:
     soon = status == Status.PENDING and next_attempt_at - now < LEASE
     with transaction.atomic():
         # An update, not save(): if the endpoint was deleted meanwhile, nothing is written.
+        # A finished delivery no longer needs its copy of the secret (a redeliver takes the
+        # endpoint's current one), so it is not kept.
+        finished = {"signing_secret": ""} if status != Status.PENDING else {}
         updated = WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            **finished,
             status=status,
             next_attempt_at=next_attempt_at,
             locked_until=next_attempt_at + LEASE if soon else None,

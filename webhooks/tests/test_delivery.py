@@ -52,6 +52,7 @@ def test_a_2xx_delivers_and_records_the_attempt(user, endpoint, mocked):
     assert delivery.response_status == 204
     assert delivery.delivered_at == timezone.now()
     assert delivery.next_attempt_at is None
+    assert delivery.signing_secret == ""  # not kept once finished
     (logged,) = delivery.attempt_log.all()
     assert (logged.number, logged.response_status, logged.error) == (1, 204, "")
 
