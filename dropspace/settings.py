@@ -292,3 +292,4 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     "deliveries are retried for about 27 hours; dedupe on the event `id`. Event types, payloads "
     "and verification examples: the webhook guide at `/webhooks/docs`."
 )
+SPECTACULAR_SETTINGS["WEBHOOKS"] = ["webhooks.openapi.EVENT_WEBHOOK"]

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from webhooks import services
+from webhooks import catalog, services
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 
 URL = "https://hooks.example.com/dropspace"
@@ -232,3 +232,12 @@ def test_every_operation_needs_the_admin_scope(api, make_api_client, user):
         response = getattr(limited, method)(path, BODY, format="json")
         assert response.status_code == 403, path
         assert error_code(response) == "AUTH_003"
+
+
+def test_the_openapi_schema_documents_every_event_payload(client):
+    schema = client.get("/openapi.json").json()
+
+    envelopes = schema["webhooks"]["event"]["post"]["requestBody"]["content"]["application/json"]
+    types = [envelope["properties"]["type"]["const"] for envelope in envelopes["schema"]["oneOf"]]
+    assert sorted(types) == sorted(catalog.EVENT_NAMES)
+    assert "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver" in schema["paths"]
