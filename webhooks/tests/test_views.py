@@ -160,3 +160,26 @@ def test_the_guide_is_public_and_shows_how_to_verify(client):
     ]:
         assert text in response.text
     assert "5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h" in response.text
+
+
+def test_the_log_refreshes_itself_while_deliveries_are_pending(logged_in_client, user, endpoint):
+    services.record_event(owner=user, type="launch.completed", data={})
+    detail = reverse("webhooks:detail", args=[endpoint.pk])
+
+    page = logged_in_client.get(detail)
+    assert 'hx-trigger="every 3s"' in page.text
+    fragment = logged_in_client.get(detail, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="delivery-log")
+    assert fragment.text.lstrip().startswith('<section class="card" id="delivery-log"')
+    assert "Rotate secret" not in fragment.text
+
+    WebhookDelivery.objects.update(status="delivered")
+    assert 'hx-trigger="every 3s"' not in logged_in_client.get(detail).text
+
+
+def test_the_form_is_replaced_by_a_notice_at_the_limit(logged_in_client, user, make_endpoint):
+    for number in range(10):
+        make_endpoint(user, url=f"{URL}/{number}")
+
+    response = logged_in_client.get(reverse("webhooks:list"))
+    assert "the maximum" in response.text
+    assert 'action="/webhooks/new"' not in response.text
