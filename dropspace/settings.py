@@ -280,6 +280,25 @@ LOGGING = {
 # Password of the demo account `make run` creates (demo@dropspace.local).
 DEMO_ACCOUNT_PASSWORD = env("DEMO_ACCOUNT_PASSWORD", default="dropspace-demo")
 
+# --- webhooks ---
+# Plain-http endpoints on localhost/127.0.0.1 (local receivers while developing): on by default
+# only in the embedded mode. Everything else must be https to a public address.
+WEBHOOKS_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", default=EMBEDDED)
+WEBHOOKS_MAX_ENDPOINTS = 10
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# Disable an endpoint once all its attempts have failed for this long (410 disables at once).
+WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+# Events and their delivery logs are deleted after this many days.
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    "\n\n**Webhooks.** Endpoints registered under `/v1/webhooks` receive a signed `POST` per "
+    "event: `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body>` plus the Standard "
+    "Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`. Failed "
+    "deliveries are retried for about 27 hours; dedupe on the event `id`. Event types, payloads "
+    "and verification examples: the webhook guide at `/webhooks/docs`."
+)
+SPECTACULAR_SETTINGS["WEBHOOKS"] = ["webhooks.openapi.EVENT_WEBHOOK"]
+
 # --- launches ---
 # Plan limits until billing exists: the spec's starter plan numbers.
 LAUNCHES_PER_MONTH = env.int("LAUNCHES_PER_MONTH", default=50)
