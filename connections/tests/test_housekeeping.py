@@ -78,3 +78,31 @@ def test_product_hunt_kit_respects_limits_and_has_tips():
     )
     assert (len(kit.tagline), len(kit.description), kit.maker_comment) == (60, 500, "hi")
     assert any("12:01" in tip for tip in kit.tips)
+
+
+def test_operator_sets_up_an_official_account_in_the_admin(admin_client):
+    response = admin_client.post(
+        "/admin/connections/connection/add/",
+        {
+            "platform": "twitter",
+            "account_type": "personal",
+            "entity_id": "42",
+            "username": "@dropspace",
+            "scopes": "[]",
+            "access_token": "official-token",
+            "refresh_token": "",
+            "is_active": "on",
+            "health": "healthy",
+        },
+    )
+    assert response.status_code == 302
+    official = Connection.objects.get(entity_id="42")
+    assert official.owner is None
+    assert official.access_token == "official-token"
+    page = admin_client.get(f"/admin/connections/connection/{official.pk}/change/").content.decode()
+    assert "official-token" not in page  # write-only in the admin
+
+
+def test_sandbox_admin_pages_render(admin_client):
+    assert admin_client.get("/admin/sandbox/sandboxaccount/").status_code == 200
+    assert admin_client.get("/admin/connections/connection/").status_code == 200
