@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from connections.platforms.base import (
     AccountInfo,
+    PendingPublish,
     PermanentError,
     Platform,
     PlatformError,
@@ -82,7 +84,7 @@ class Reddit(Platform):
 
     # -- publishing ----------------------------------------------------------------------------
 
-    def publish(self, connection, request: PostRequest) -> PublishResult:
+    def publish(self, connection, request: PostRequest) -> PublishResult | PendingPublish:
         """One submission per subreddit (self, link or image/video), resuming after the
         subreddits in ``request.already_published``."""
         if not request.subreddits:
@@ -90,16 +92,18 @@ class Reddit(Platform):
         items = list(request.already_published)
         done = {item.target.lower() for item in items}
         media_url, poster_url = self._upload_media(connection, request)
+        titles: dict[str, str] = {}
         for subreddit in request.subreddits:
             if subreddit.name.lower() in done:
                 continue
             data = self._submission(request, subreddit, media_url, poster_url)
+            titles[data["sr"]] = data["title"]
             try:
                 items.append(self._submit(connection, data))
             except PlatformError as exc:
                 exc.published = items  # the subreddits already done: a retry skips them
                 raise
-        return PublishResult(items[0].post_id, items[0].post_url, items)
+        return self._result_or_pending(items, titles)
 
     def _submission(self, request, subreddit, media_url: str, poster_url: str) -> dict:
         data = {
@@ -141,8 +145,26 @@ class Reddit(Platform):
                 return PublishedItem(
                     post["id"], f"https://www.reddit.com{post['permalink']}", subreddit
                 )
-        # Accepted but not listed yet: no id to record; the profile page is the best link.
+        # Accepted but not listed yet: the id comes later (see check_pending).
         return PublishedItem("", f"https://www.reddit.com/user/{name}/submitted", subreddit)
+
+    def _result_or_pending(self, items, titles: dict) -> PublishResult | PendingPublish:
+        if all(item.post_id for item in items):
+            return PublishResult(items[0].post_id, items[0].post_url, items)
+        state = {"items": [asdict(item) for item in items], "titles": titles}
+        return PendingPublish(self.name, "submitted-listing", state, 15)
+
+    def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
+        """Media submissions that were not in the user's listing yet: look again, once."""
+        items = [PublishedItem(**item) for item in pending.state["items"]]
+        titles = pending.state["titles"]
+        found = [
+            item
+            if item.post_id
+            else self._find_submitted(connection, item.target, titles[item.target])
+            for item in items
+        ]
+        return self._result_or_pending(found, titles)
 
     def _upload_media(self, connection, request: PostRequest) -> tuple[str, str]:
         videos = [m for m in request.media if m.is_video]

@@ -1,3 +1,4 @@
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -7,6 +8,7 @@ from connections.models import Connection
 from connections.platforms import get_adapter
 from connections.platforms.base import (
     Media,
+    PendingPublish,
     PermanentError,
     PostRequest,
     ReauthError,
@@ -416,3 +418,48 @@ def test_server_error_is_retryable(rd, account, mocked):
 def test_parse_wait():
     assert parse_wait("try again in 30 seconds.") == 30
     assert parse_wait("no idea") is None
+
+
+def test_media_post_not_yet_listed_is_pending_until_the_listing_shows_it(rd, account, mocked):
+    mocked.post(
+        f"{API}/api/media/asset.json",
+        json={
+            "args": {"action": "//s3.example", "fields": [{"name": "key", "value": "k"}]},
+            "asset": {"asset_id": "a"},
+        },
+    )
+    mocked.post("https://s3.example", status=201, body="<PostResponse/>")
+    mocked.post(
+        f"{API}/api/submit", json={"json": {"errors": [], "data": {"websocket_url": "wss://ws/1"}}}
+    )
+    listing = f"{API}/user/olive/submitted"
+    mocked.get(listing, json={"data": {"children": []}})
+    pending = rd.publish(
+        account,
+        PostRequest(
+            title="Look", media=[Media("image/png", data=b"P")], subreddits=[Subreddit("pics")]
+        ),
+    )
+    assert isinstance(pending, PendingPublish)
+
+    mocked.get(listing, json={"data": {"children": []}})
+    mocked.get(
+        listing,
+        json={
+            "data": {
+                "children": [
+                    {
+                        "data": {
+                            "id": "p5",
+                            "title": "Look",
+                            "subreddit": "pics",
+                            "permalink": "/r/pics/comments/p5/look/",
+                        }
+                    }
+                ]
+            }
+        },
+    )
+    stored = PendingPublish.from_dict(json.loads(json.dumps(pending.to_dict())))
+    assert isinstance(rd.check_pending(account, stored), PendingPublish)
+    assert rd.check_pending(account, stored).post_id == "p5"
