@@ -84,7 +84,8 @@ def test_publish_queues_one_post_per_target_and_guided_steps(api, ready):
     assert response.status_code == 202
     assert response.json() == {"data": {"message": "publish queued"}}
     ready.refresh_from_db()
-    assert ready.status == "running" and ready.started_at
+    assert ready.status == "running"
+    assert ready.started_at
     logs = {log.platform: log for log in ready.posting_logs.all()}
     assert logs["twitter"].status == P.PENDING
     assert logs["twitter"].target_key == "twitter"
@@ -209,8 +210,10 @@ def test_a_post_goes_out_and_the_launch_completes_with_events(api, user, ready, 
     assert log.status == P.SUCCESS
     assert log.post_id == "42"
     assert log.post_url == "https://x.com/acme/status/42"
-    assert log.attempt_count == 1 and log.posted_at
-    assert launch.status == "completed" and launch.completed_at
+    assert log.attempt_count == 1
+    assert log.posted_at
+    assert launch.status == "completed"
+    assert launch.completed_at
     assert event_types(user) == ["post.published", "launch.completed"]
     completed = Event.objects.get(type="launch.completed").data
     assert completed["posts"] == [
@@ -234,7 +237,8 @@ def test_500_then_success_is_retried_with_backoff(ready, mocked):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         run_due(ready)
         log = ready.posting_logs.get(platform="twitter")
-        assert log.status == P.PENDING and log.attempt_count == 1
+        assert log.status == P.PENDING
+        assert log.attempt_count == 1
         assert "retrying" in log.error_message
         wait = log.next_attempt_at - timezone.now()
         assert timedelta(seconds=5) <= wait <= timedelta(seconds=10)
@@ -243,7 +247,9 @@ def test_500_then_success_is_retried_with_backoff(ready, mocked):
         traveller.shift(wait)
         launch = run_due(ready)
     log.refresh_from_db()
-    assert log.status == P.SUCCESS and log.attempt_count == 2 and log.post_id == "7"
+    assert log.status == P.SUCCESS
+    assert log.attempt_count == 2
+    assert log.post_id == "7"
     assert log.error_message == ""
     assert launch.status == "completed"
 
@@ -269,7 +275,8 @@ def test_retryable_errors_give_up_after_the_configured_attempts(ready, mocked, s
         traveller.shift(timedelta(minutes=5))
         launch = run_due(ready)
     log = launch.posting_logs.get(platform="twitter")
-    assert log.status == P.FAILED and log.attempt_count == 2
+    assert log.status == P.FAILED
+    assert log.attempt_count == 2
     assert log.error_message.startswith("gave up after 2 attempts")
     assert launch.status == "failed"
 
@@ -296,7 +303,8 @@ def test_revoked_token_fails_the_post_and_asks_to_reconnect(user, ready, twitter
     services.publish_launch(launch=ready)
     launch = run_due(ready)
     log = launch.posting_logs.get(platform="twitter")
-    assert log.status == P.FAILED and log.error_code == "needs_reauth"
+    assert log.status == P.FAILED
+    assert log.error_code == "needs_reauth"
     assert "Reconnect the account" in log.error_message
     twitter.refresh_from_db()
     assert twitter.health == "needs_reauth"
@@ -424,7 +432,8 @@ def test_a_cancelled_launch_does_not_send_its_pending_posts(user, ready, mocked)
     run_due(ready)
     assert not mocked.calls
     log = ready.posting_logs.get(platform="twitter")
-    assert log.status == P.FAILED and log.error_code == "cancelled"
+    assert log.status == P.FAILED
+    assert log.error_code == "cancelled"
 
 
 # --- pending platform work --------------------------------------------------------------------
@@ -450,14 +459,16 @@ def test_instagram_container_is_checked_by_follow_up_tasks(user, make_platform_c
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         run_due(launch)
         log = launch.posting_logs.get()
-        assert log.status == P.PUBLISHING and log.pending_publish["pending"]["handle"] == "c1"
+        assert log.status == P.PUBLISHING
+        assert log.pending_publish["pending"]["handle"] == "c1"
         for _ in range(2):
             traveller.shift(timedelta(seconds=10))
             posting.check_pending_post(log_id=log.pk)
             posting.check_pending_post(log_id=log.pk)  # a duplicate check does nothing
     log.refresh_from_db()
     launch.refresh_from_db()
-    assert log.status == P.SUCCESS and log.post_url == "https://instagr.am/p/m1"
+    assert log.status == P.SUCCESS
+    assert log.post_url == "https://instagr.am/p/m1"
     assert len([c for c in mocked.calls if c.request.url.endswith("media_publish")]) == 1
     assert launch.status == "completed"
 
@@ -478,7 +489,8 @@ def test_worker_killed_mid_post_is_not_posted_twice_and_becomes_unconfirmed(user
     assert report["unconfirmed"] == 1
     log.refresh_from_db()
     ready.refresh_from_db()
-    assert log.status == P.UNCONFIRMED and log.error_code == "worker_lost"
+    assert log.status == P.UNCONFIRMED
+    assert log.error_code == "worker_lost"
     assert ready.status == "failed"
     assert event_types(user) == ["post.failed", "launch.failed"]
 
@@ -581,7 +593,8 @@ def test_mark_manual_posted_records_the_url(ready):
     log = ready.posting_logs.get(platform="producthunt")
     log = services.mark_manual_posted(log=log, url="https://www.producthunt.com/posts/acme")
     assert log.status == P.MANUAL
-    assert log.post_url == "https://www.producthunt.com/posts/acme" and log.posted_at
+    assert log.post_url == "https://www.producthunt.com/posts/acme"
+    assert log.posted_at
 
 
 @pytest.mark.parametrize("url", ["", "ftp://x", "not a url"])
