@@ -270,3 +270,36 @@ def test_two_schedulers_racing_over_1000_due_launches_start_each_exactly_once(
     assert all(count > 0 for count in started)  # both schedulers took a share
     assert Launch.objects.filter(status="running").count() == 1000
     assert PostingLog.objects.count() == 1000  # one post each: no launch started twice
+
+
+def test_two_concurrent_publish_calls_exactly_one_wins(user, make_platform_connection):
+    from dropspace.api.errors import ApiError
+
+    twitter = make_platform_connection("twitter")
+    launch = LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=["twitter"],
+        platform_contents={"twitter": {"platform": "twitter", "content": "Acme is live"}},
+        user_platform_accounts={"twitter": str(twitter.pk)},
+    )
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def publish():
+        barrier.wait()
+        try:
+            services.publish_launch(launch=Launch.objects.get(pk=launch.pk))
+            outcomes.append("won")
+        except ApiError as exc:
+            outcomes.append(exc.code.name)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["LAUNCH_004", "won"]
+    assert PostingLog.objects.filter(launch=launch).count() == 1
