@@ -192,13 +192,13 @@ def representative(posts: list[str], k: int) -> list[str]:
         math.fsum(((value - c) / s) ** 2 for value, c, s in zip(point, centre, spread, strict=True))
         for point in points
     ]
-    ranked = sorted(range(len(unique)), key=lambda i: (distance[i], i))
+    ranked = [unique[i] for i in sorted(range(len(unique)), key=lambda i: (distance[i], i))]
+    # Variety first, but not from the least typical quarter: an outlier never beats a near-copy.
     chosen: list[str] = []
-    for index in ranked:
-        if not any(_near_duplicate(unique[index], other) for other in chosen):
-            chosen.append(unique[index])
-        if len(chosen) == k:
-            break
+    for post in ranked[: max(k, len(ranked) - len(ranked) // 4)]:
+        if len(chosen) < k and not any(_near_duplicate(post, other) for other in chosen):
+            chosen.append(post)
+    chosen += [post for post in ranked if post not in chosen][: k - len(chosen)]
     return chosen
 
 
