@@ -21,3 +21,4 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"test-{_worker}-{os.getpid()}"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests

@@ -49,6 +49,8 @@ def handle_exception(exc: Exception, context: dict) -> Response:
 
 def _drf_response(exc: exceptions.APIException, code: Code) -> Response:
     headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         headers["Retry-After"] = str(max(1, int(exc.wait)))
     if isinstance(exc, exceptions.ValidationError):
