@@ -16,4 +16,9 @@ app.conf.beat_schedule = {
         "task": "developer.tasks.purge_expired_idempotency_keys",
         "schedule": 3600.0,
     },
+    # A persona build whose worker died would show "building" forever; fail it after 15 min.
+    "personas-fail-stale-builds": {
+        "task": "personas.tasks.fail_stale_builds",
+        "schedule": 300.0,
+    },
 }

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # Pasted samples are separated by a blank line or a line holding only "---".
 PASTE_SEPARATOR_RE = re.compile(r"\n[ \t]*-{3,}[ \t]*\n|\n[ \t]*\n")
+STALE_BUILD_ERROR = "the analysis stopped unexpectedly (its worker was lost); please analyse again"
 EDITABLE_FIELDS = ["name", *ATTRIBUTE_FIELDS, *(f"{source}_samples" for source in SAMPLE_SOURCES)]
 _CHAR_LIMITS = {
     "description": MAX_DESCRIPTION_LENGTH,
@@ -147,6 +148,17 @@ def build_persona_analysis(
     return _finish(persona_id, structured=structured)
 
 
+def fail_stale_builds() -> int:
+    """Fail builds whose worker died (still "building" past the stale age); returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.PERSONAS_BUILD_STALE_SECONDS)
+    stale = Persona.objects.filter(build_status="building", build_started_at__lt=cutoff)
+    failed = 0
+    for persona_id in stale.values_list("pk", flat=True):
+        if _finish(persona_id, error=STALE_BUILD_ERROR, stale_before=cutoff):
+            failed += 1
+    return failed
+
+
 def _build(persona: Persona, platforms: list[str], include_custom_samples: bool) -> dict:
     sources = (["custom"] if include_custom_samples else []) + platforms
     material_samples = {source: list(persona.samples(source)) for source in sources}
@@ -183,11 +195,16 @@ def _progress(persona: Persona, percent: int) -> None:
     )
 
 
-def _finish(persona_id, *, structured: dict | None = None, error: str = "") -> Persona | None:
+def _finish(
+    persona_id, *, structured: dict | None = None, error: str = "", stale_before=None
+) -> Persona | None:
+    """Complete or fail a running build and record persona.analyzed; None if not running."""
     with transaction.atomic():
         persona = Persona.objects.select_for_update().filter(pk=persona_id).first()
         if persona is None or not persona.is_building:
-            return persona
+            return None
+        if stale_before and persona.build_started_at >= stale_before:
+            return None  # restarted since the sweeper looked
         now = timezone.now()
         if error:
             persona.build_status = Persona.BuildStatus.ERROR

@@ -11,3 +11,11 @@ def analyze_persona(persona_id: str, platforms: list[str], include_custom_sample
     services.build_persona_analysis(
         persona_id=persona_id, platforms=platforms, include_custom_samples=include_custom_samples
     )
+
+
+@shared_task
+def fail_stale_builds() -> int:
+    """Fail persona builds whose worker was lost, so their owners can analyse again."""
+    from personas import services
+
+    return services.fail_stale_builds()

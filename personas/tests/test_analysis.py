@@ -252,3 +252,29 @@ def test_after_an_error_the_persona_can_be_analysed_again(persona, anthropic_moc
     assert persona.build_status == "complete"
     assert persona.build_error == ""
     assert persona.analysis_count == 1
+
+
+def test_the_sweeper_fails_builds_whose_worker_was_lost(persona):
+    services.analyze_persona(persona=persona)
+    assert tasks.fail_stale_builds() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert tasks.fail_stale_builds() == 1
+    persona.refresh_from_db()
+    assert persona.build_status == "error"
+    assert "worker was lost" in persona.build_error
+    assert persona.analysis_count == 0
+    assert Event.objects.get(type="persona.analyzed").data["build_status"] == "error"
+
+
+def test_a_late_worker_does_not_overwrite_a_swept_build(persona):
+    services.analyze_persona(persona=persona, platforms=["twitter"])
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        services.fail_stale_builds()
+    assert (
+        services.build_persona_analysis(
+            persona_id=persona.pk, platforms=["twitter"], include_custom_samples=False
+        )
+        is None
+    )
+    persona.refresh_from_db()
+    assert persona.build_status == "error"
