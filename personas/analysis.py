@@ -250,7 +250,8 @@ def _local_summary(material: Material, overall: dict) -> str:
         return f"{described} No writing samples yet: add some for a measured profile."
     return (
         f"{described} Measured from {count} writing samples: posts run about "
-        f"{overall['avg_length']} characters at a {overall['reading_level']} reading level."
+        f"{overall['avg_length']} characters; reading level {overall['reading_level']} "
+        f"(Flesch {overall['flesch_reading_ease']})."
     )
 
 
