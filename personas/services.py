@@ -276,6 +276,13 @@ def _append_samples(*, persona: Persona, source: str, samples: list[str]) -> tup
         existing = list(persona.samples(_source(source)))
         seen = {sample.strip() for sample in existing}
         new = [sample for sample in dict.fromkeys(samples) if sample.strip() not in seen]
+        room = MAX_SAMPLES_PER_SOURCE - len(existing)
+        if len(new) > room:
+            raise _invalid(
+                f"{source}_samples",
+                f"only {room} more {source} samples fit (at most {MAX_SAMPLES_PER_SOURCE} "
+                f"per source) and {len(new)} new ones were given; remove some first",
+            )
         if new:
             update_persona(persona=persona, **{f"{source}_samples": existing + new})
     return len(new), len(samples) - len(new)
