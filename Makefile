@@ -8,6 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+PORT ?= 8000
+export PORT
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test lint format install migrate demo bench clean
 
@@ -24,8 +27,8 @@ migrate: install
 demo: migrate ## create (or refresh) the demo account and print its credentials
 	$(MANAGE) create_demo_account
 
-run: demo ## web + Celery worker + Celery beat on http://127.0.0.1:$${PORT:-8000}
-	PORT=$${PORT:-8000} $(VENV)/bin/honcho start -f Procfile
+run: demo ## web + Celery worker + Celery beat on http://127.0.0.1:$(PORT)
+	$(VENV)/bin/honcho start -f Procfile
 
 lint: install
 	$(VENV)/bin/ruff check .

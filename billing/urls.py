@@ -1,2 +1,6 @@
+from django.urls import path
+
+from billing import views
+
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [path("", views.index, name="index")]

@@ -16,6 +16,15 @@ app.conf.beat_schedule = {
         "task": "developer.tasks.purge_expired_idempotency_keys",
         "schedule": 3600.0,
     },
+    # Due webhook retries live in DB rows (next_attempt_at), never in long Celery countdowns.
+    "webhooks-dispatch-due-deliveries": {
+        "task": "webhooks.tasks.dispatch_due_deliveries",
+        "schedule": 5.0,
+    },
+    "webhooks-purge-old-events": {
+        "task": "webhooks.tasks.purge_old_events",
+        "schedule": 3600.0,
+    },
     # A persona build whose worker died would show "building" forever; fail it after 15 min.
     "personas-fail-stale-builds": {
         "task": "personas.tasks.fail_stale_builds",

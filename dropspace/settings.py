@@ -236,12 +236,13 @@ if REDIS_URL:
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -274,6 +275,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- accounts ---
+# Password of the demo account `make run` creates (demo@dropspace.local).
+DEMO_ACCOUNT_PASSWORD = env("DEMO_ACCOUNT_PASSWORD", default="dropspace-demo")
+
+# --- webhooks ---
+# Plain-http endpoints on localhost/127.0.0.1 (local receivers while developing): on by default
+# only in the embedded mode. Everything else must be https to a public address.
+WEBHOOKS_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", default=EMBEDDED)
+WEBHOOKS_MAX_ENDPOINTS = 10
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# Disable an endpoint once all its attempts have failed for this long (410 disables at once).
+WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+# Events and their delivery logs are deleted after this many days.
+WEBHOOKS_RETENTION_DAYS = env.int("WEBHOOKS_RETENTION_DAYS", default=30)
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    "\n\n**Webhooks.** Endpoints registered under `/v1/webhooks` receive a signed `POST` per "
+    "event: `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the body>` plus the Standard "
+    "Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`. Failed "
+    "deliveries are retried for about 27 hours; dedupe on the event `id`. Event types, payloads "
+    "and verification examples: the webhook guide at `/webhooks/docs`."
+)
+SPECTACULAR_SETTINGS["WEBHOOKS"] = ["webhooks.openapi.EVENT_WEBHOOK"]
+
+# --- launches ---
+# Plan limits until billing exists: the spec's starter plan numbers.
+LAUNCHES_PER_MONTH = env.int("LAUNCHES_PER_MONTH", default=50)
+LAUNCH_REGENERATIONS_PER_LAUNCH = env.int("LAUNCH_REGENERATIONS_PER_LAUNCH", default=5)
+# Retries of the Anthropic SDK itself (connection errors, 429, 5xx) before the writer gives up.
+LAUNCH_WRITER_MAX_RETRIES = env.int("LAUNCH_WRITER_MAX_RETRIES", default=2)
+# Product page context for the writer: bytes fetched, characters of text kept.
+LAUNCH_PRODUCT_PAGE_MAX_BYTES = env.int("LAUNCH_PRODUCT_PAGE_MAX_BYTES", default=1024 * 1024)
+LAUNCH_PRODUCT_PAGE_MAX_CHARS = env.int("LAUNCH_PRODUCT_PAGE_MAX_CHARS", default=6000)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "LaunchStatusEnum": "launches.models.Launch.Status",
+        "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
+    }
+)
 
 # --- personas ---
 # Plan limits (the spec's starter plan): personas per user, analyses per persona.

@@ -1,3 +1,195 @@
-"""launches: REST endpoints under /v1/ (filled in by the launches work)."""
+"""/v1/launches: create, read, update, delete launches and (re)write their content."""
 
-urlpatterns: list = []
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from developer.models import Scope
+from dropspace.api.errors import Code
+from dropspace.api.schema import envelope, errors
+from dropspace.api.serializers import ErrorEnvelopeSerializer
+from launches import selectors, services
+from launches.models import Launch
+from launches.serializers import (
+    GenerateContentResponseSerializer,
+    LaunchCreateSerializer,
+    LaunchDetailSerializer,
+    LaunchSerializer,
+    LaunchUpdateSerializer,
+    PlatformsSerializer,
+    RetryContentResultSerializer,
+)
+
+TAGS = ["launches"]
+WRITER_UNAVAILABLE = OpenApiResponse(
+    ErrorEnvelopeSerializer, description="SERVER_001: content generation unavailable"
+)
+
+
+def _detail(launch_id, user) -> dict:
+    launch = selectors.get_launch_for_user(user, launch_id, with_logs=True)
+    return LaunchDetailSerializer(launch).data
+
+
+class LaunchListView(generics.GenericAPIView):
+    serializer_class = LaunchSerializer
+    required_scopes = {"GET": Scope.READ, "POST": Scope.WRITE}
+
+    def get_queryset(self):
+        status = self.request.query_params.get("status") or None
+        return selectors.launch_list_for(self.request.user, status=status)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="List launches with pagination",
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=Launch.Status.values, description="only this status"
+            )
+        ],
+        responses={200: LaunchSerializer(many=True)},
+    )
+    def get(self, request):
+        status = request.query_params.get("status")
+        if status and status not in Launch.Status.values:
+            services.raise_problems(
+                [{"field": "status", "message": f"status must be one of {Launch.Status.values}"}]
+            )
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LaunchSerializer(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Create a launch with AI-written or custom content",
+        description="Platforms without content are written by the AI writer (Claude, or the "
+        "offline writer when no Anthropic key is configured). Media fields arrive with media "
+        "support and are not accepted yet.",
+        request=LaunchCreateSerializer,
+        responses={
+            201: envelope(LaunchDetailSerializer),
+            **errors(Code.SERVER_003, Code.LAUNCH_002),
+        },
+    )
+    def post(self, request):
+        params = LaunchCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        launch, _ = services.create_launch(owner=request.user, **params.validated_data)
+        return Response({"data": _detail(launch.pk, request.user)}, status=201)
+
+
+class LaunchDetailView(APIView):
+    required_scopes = {"GET": Scope.READ, "PATCH": Scope.WRITE, "DELETE": Scope.DELETE}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Get a launch with its posting status",
+        responses={200: envelope(LaunchDetailSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def get(self, request, launch_id):
+        return Response({"data": _detail(launch_id, request.user)})
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Update a draft, ready, scheduled, failed or cancelled launch",
+        request=LaunchUpdateSerializer,
+        responses={
+            200: envelope(LaunchDetailSerializer),
+            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.SERVER_003),
+        },
+    )
+    def patch(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        params = LaunchUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        services.update_launch(launch=launch, by=request.user, changes=dict(params.validated_data))
+        return Response({"data": _detail(launch.pk, request.user)})
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Delete a launch (any status except running)",
+        responses={204: None, **errors(Code.LAUNCH_001, Code.LAUNCH_003)},
+    )
+    def delete(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        services.delete_launch(launch=launch)
+        return Response(status=204)
+
+
+class GenerateContentView(APIView):
+    required_scopes = {"POST": Scope.GENERATE}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Regenerate AI content for all or specific platforms",
+        description="Other platforms' content is kept. Each call counts against the launch's "
+        "regeneration limit.",
+        request=PlatformsSerializer,
+        responses={
+            200: GenerateContentResponseSerializer,
+            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002),
+            503: WRITER_UNAVAILABLE,
+        },
+    )
+    def post(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        params = PlatformsSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        generation = services.generate_content(
+            launch=launch, platforms=params.validated_data.get("platforms")
+        )
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        return Response(
+            {
+                "data": {
+                    "id": str(launch.pk),
+                    "name": launch.name,
+                    "platform_contents": LaunchDetailSerializer(launch).data["platform_contents"],
+                },
+                "generation": {
+                    "platforms_generated": generation.platforms_generated,
+                    "failures": generation.failures or None,
+                    "generated_by": generation.writer,
+                },
+            }
+        )
+
+
+class RetryContentView(APIView):
+    required_scopes = {"POST": Scope.GENERATE}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Retry content generation for the platforms that failed",
+        request=PlatformsSerializer,
+        responses={
+            200: envelope(RetryContentResultSerializer),
+            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002),
+            503: WRITER_UNAVAILABLE,
+        },
+    )
+    def post(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        params = PlatformsSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        result = services.retry_content(
+            launch=launch, platforms=params.validated_data.get("platforms")
+        )
+        return Response({"data": result})
+
+
+urlpatterns = [
+    path("launches", LaunchListView.as_view(), name="api-launches"),
+    path("launches/<str:launch_id>", LaunchDetailView.as_view(), name="api-launch-detail"),
+    path(
+        "launches/<str:launch_id>/generate-content",
+        GenerateContentView.as_view(),
+        name="api-launch-generate-content",
+    ),
+    path(
+        "launches/<str:launch_id>/retry-content",
+        RetryContentView.as_view(),
+        name="api-launch-retry-content",
+    ),
+]

@@ -1,7 +1,239 @@
+"""Dashboard pages for launches: list, create, the editor. Thin over the same services."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from dropspace.api.errors import ApiError
+from launches import rules, selectors, services, writer
+from launches.forms import FIELD_OF_PATH, LaunchCreateForm, ScheduleForm, contents_from_post
+from launches.models import Launch, Platform
+
+PAGE_SIZE = 20
+LABELS = dict(Platform.choices)
 
 
 @login_required
 def launch_list(request):
-    return render(request, "launches/list.html")
+    status = request.GET.get("status") or ""
+    if status not in Launch.Status.values:
+        status = ""
+    launches = selectors.launch_list_for(request.user, status=status or None)
+    page = Paginator(launches, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": Launch.Status.values}
+    template = "launches/list.html#launch-table" if request.htmx else "launches/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def launch_create(request):
+    personas = selectors.personas_for(request.user)
+    form = LaunchCreateForm(request.POST or None, personas=personas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            launch, _ = services.create_launch(owner=request.user, **form.service_arguments())
+        except ApiError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, "Launch created.")
+            return redirect("launches:detail", launch_id=launch.pk)
+    context = {"form": form, "writer": writer.active_writer()}
+    return render(request, "launches/create.html", context)
+
+
+def _add_form_errors(form, exc: ApiError) -> None:
+    for item in exc.details or [{"field": "", "message": exc.message}]:
+        field = FIELD_OF_PATH.get(item["field"].split(".")[0])
+        form.add_error(field if field in form.fields else None, item["message"])
+
+
+@login_required
+def launch_detail(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+    context = _editor_context(launch, tab=request.GET.get("tab"))
+    context["personas"] = selectors.personas_for(request.user)
+    return render(request, "launches/detail.html", _full_page_context(context))
+
+
+def _full_page_context(context: dict) -> dict:
+    # The counter in editor.js recognises links by X's list of top-level domains.
+    return {**context, "x_url_tlds": rules.x_url_tlds()}
+
+
+@login_required
+@require_POST
+def launch_save(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    changes = {
+        "name": request.POST.get("name", launch.name),
+        "product_description": request.POST.get("product_description", launch.product_description),
+        "platform_contents": contents_from_post(
+            request.POST, launch.platforms, launch.platform_contents
+        ),
+    }
+    if "persona" in request.POST:
+        persona_id = request.POST["persona"] or None
+        if persona_id != (str(launch.persona_id) if launch.persona_id else None):
+            changes["persona_id"] = persona_id
+    schedule = ScheduleForm(request.POST)
+    if "scheduled_date" in request.POST and schedule.is_valid():
+        changes.update(schedule.changes(launch.scheduled_date))
+    problems, message = [], "Saved."
+    if schedule.errors and "scheduled_date" in request.POST:
+        problems = [{"field": "scheduled_date", "message": schedule.errors["scheduled_date"][0]}]
+        _keep_unsaved(launch, changes)
+        return _render_editor(request, launch, problems=problems)
+    try:
+        launch = services.update_launch(launch=launch, by=request.user, changes=changes)
+    except ApiError as exc:
+        problems, message = exc.details or [{"field": "", "message": exc.message}], ""
+        _keep_unsaved(launch, changes)
+    return _render_editor(request, launch, problems=problems, notice=message)
+
+
+def _keep_unsaved(launch: Launch, changes: dict) -> None:
+    """Show what the person typed (not the stored text) next to the errors."""
+    launch.name = changes["name"]
+    launch.product_description = changes["product_description"]
+    launch.platform_contents = rules.merge_platform_contents(
+        launch.platform_contents, changes["platform_contents"]
+    )
+
+
+@login_required
+@require_POST
+def launch_regenerate(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    platform = request.POST.get("platform") or None
+    problems, notice = [], ""
+    try:
+        generation = services.generate_content(
+            launch=launch, platforms=[platform] if platform else None
+        )
+    except ApiError as exc:
+        problems = [{"field": "", "message": exc.message}]
+    else:
+        notice = _generation_notice(generation)
+        if generation.failures:
+            problems = [
+                {"field": f"platform_contents.{p}", "message": f"Could not write it: {message}"}
+                for p, message in generation.failures.items()
+            ]
+    launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+    return _render_editor(request, launch, problems=problems, notice=notice, tab=platform)
+
+
+def _generation_notice(generation: services.Generation) -> str:
+    if not generation.platforms_generated:
+        return ""
+    names = ", ".join(LABELS[p] for p in generation.platforms_generated)
+    return f"Rewritten by the {generation.writer} writer: {names}."
+
+
+@login_required
+@require_POST
+def launch_cancel(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    problems = []
+    try:
+        launch = services.update_launch(
+            launch=launch, by=request.user, changes={"status": Launch.Status.CANCELLED}
+        )
+    except ApiError as exc:
+        problems = [{"field": "", "message": exc.message}]
+    return _render_editor(
+        request, launch, problems=problems, notice="" if problems else "Cancelled."
+    )
+
+
+@login_required
+@require_POST
+def launch_delete(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    try:
+        services.delete_launch(launch=launch)
+    except ApiError as exc:
+        return _render_editor(request, launch, problems=[{"field": "", "message": exc.message}])
+    messages.success(request, f"Deleted “{launch.name}”.")
+    if request.htmx:
+        return HttpResponseClientRedirect("/launches/")
+    return redirect("launches:list")
+
+
+def _render_editor(request, launch, *, problems=(), notice="", tab=None):
+    context = _editor_context(launch, problems=problems, notice=notice, tab=tab)
+    context["personas"] = selectors.personas_for(request.user)
+    if request.htmx:
+        return render(request, "launches/detail.html#editor", context)
+    if notice and not problems:
+        messages.success(request, notice)
+        return redirect("launches:detail", launch_id=launch.pk)
+    return render(request, "launches/detail.html", _full_page_context(context))
+
+
+def _editor_context(launch: Launch, *, problems=(), notice="", tab=None) -> dict:
+    by_field = {item["field"]: item["message"] for item in problems}
+    general = [item["message"] for item in problems if not item["field"]]
+    tabs = [_tab(launch, platform, by_field) for platform in launch.platforms]
+    return {
+        "launch": launch,
+        "tabs": tabs,
+        "active_tab": tab if tab in launch.platforms else (launch.platforms or [None])[0],
+        "errors": by_field,
+        "name_error": by_field.get("name"),
+        "description_error": by_field.get("product_description"),
+        "schedule_error": by_field.get("scheduled_date") or by_field.get("status"),
+        "persona_error": by_field.get("persona_id"),
+        "general_errors": general
+        + [m for f, m in by_field.items() if f.startswith("user_platform")],
+        "notice": notice,
+        "writer": writer.active_writer(),
+        "posting_status": selectors.posting_status(launch) if _has_logs(launch) else {},
+        "privacy_levels": rules.PRIVACY_LEVELS,
+        "tiktok_flags": rules.TIKTOK_FLAGS,
+    }
+
+
+def _has_logs(launch: Launch) -> bool:
+    return hasattr(launch, "_prefetched_objects_cache")
+
+
+def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
+    """What the editor shows for one platform: its content, limits and errors."""
+    entry = launch.platform_contents.get(platform) or {}
+    prefix = f"platform_contents.{platform}"
+    thread = entry.get("thread") or ([entry["content"]] if entry.get("content") else [""])
+    rule = rules.RULES[platform]
+
+    def error(field):
+        return by_field.get(f"{prefix}.{field}")
+
+    return {
+        "platform": platform,
+        "label": LABELS[platform],
+        "entry": entry,
+        "limit": rule.content_max,
+        "title_limit": rule.title_max,
+        "fields": rules.allowed_fields(platform),
+        "tweets": [
+            {"text": text, "error": error(f"thread.{index}")} for index, text in enumerate(thread)
+        ],
+        "thread_error": error("thread") or error("content") if platform == "twitter" else None,
+        "content_error": error("content"),
+        "title_error": error("title"),
+        "subreddits_text": " ".join(s["name"] for s in entry.get("subreddits") or []),
+        "subreddits_error": next(
+            (m for f, m in by_field.items() if f.startswith(f"{prefix}.subreddits")), None
+        ),
+        "maker_comment_error": error("maker_comment"),
+        "tiktok_settings": entry.get("tiktok_settings") or {},
+        "tiktok_error": next(
+            (m for f, m in by_field.items() if f.startswith(f"{prefix}.tiktok_settings")), None
+        ),
+        "platform_error": by_field.get(prefix),
+        "generated_by": entry.get("generated_by"),
+        "failure": (launch.generation_failures.get(platform) or {}).get("message"),
+    }

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from media import views
+
 app_name = "media"
-urlpatterns: list = []
+urlpatterns = [path("", views.media_list, name="list")]

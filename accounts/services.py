@@ -1,0 +1,25 @@
+"""Changes a person makes to their own account."""
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import User, validate_timezone
+from dropspace.api.errors import ApiError, Code
+
+NAME_MAX_LENGTH = User._meta.get_field("name").max_length
+
+
+def update_profile(*, user: User, name: str, timezone: str) -> User:
+    """Set the display name and the IANA timezone every page shows dates in."""
+    name = name.strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise ApiError(Code.SERVER_002, f"name: at most {NAME_MAX_LENGTH} characters")
+    try:
+        validate_timezone(timezone)
+    except ValidationError:
+        raise ApiError(
+            Code.SERVER_002, f"timezone: {timezone!r} is not an IANA timezone (e.g. Europe/Paris)"
+        ) from None
+    user.name = name
+    user.timezone = timezone
+    user.save(update_fields=["name", "timezone"])
+    return user

@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency numbers (results are noted in docs/benchmarks.md)."""

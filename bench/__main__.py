@@ -1,0 +1,28 @@
+"""Run every benchmark and print one table: `make bench` (or `python -m bench`)."""
+
+import os
+
+import django
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dropspace.settings")
+    # Webhook receivers in the benchmark are plain-http servers on 127.0.0.1.
+    os.environ.setdefault("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", "true")
+    django.setup()
+    from bench import webhooks
+
+    rows = [*webhooks.run()]
+    print_table(rows)
+
+
+def print_table(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    print(f"{'benchmark'.ljust(width)}  result")
+    print(f"{'-' * width}  {'-' * 30}")
+    for name, value in rows:
+        print(f"{name.ljust(width)}  {value}")
+
+
+if __name__ == "__main__":
+    main()

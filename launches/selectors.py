@@ -1,0 +1,73 @@
+"""Reads of launches shared by the API and the pages: the one place tenant scoping lives."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dropspace.api.errors import ApiError, Code
+from launches.models import Launch, PostingLog
+from personas.models import Persona
+
+
+class LaunchNotFound(ApiError, Http404):
+    """404 LAUNCH_001 in the API, the 404 page in the dashboard."""
+
+    def __init__(self):
+        super().__init__(Code.LAUNCH_001, "launch not found")
+
+
+def launches_visible_to(user) -> QuerySet[Launch]:
+    return Launch.objects.filter(owner=user)
+
+
+def launch_list_for(user, *, status: str | None = None) -> QuerySet[Launch]:
+    launches = launches_visible_to(user).order_by("-created_at", "-id")
+    return launches.filter(status=status) if status else launches
+
+
+def get_launch_for_user(user, launch_id, *, with_logs: bool = False) -> Launch:
+    launches = launches_visible_to(user).select_related("persona")
+    if with_logs:
+        launches = launches.prefetch_related(
+            Prefetch("posting_logs", queryset=PostingLog.objects.order_by("created_at"))
+        )
+    try:
+        return launches.get(pk=launch_id)
+    except (Launch.DoesNotExist, ValueError, ValidationError) as exc:
+        raise LaunchNotFound() from exc
+
+
+def get_persona_for_user(user, persona_id) -> Persona:
+    """The persona when ``user`` owns it; 404 SERVER_003 (as the spec says) otherwise."""
+    try:
+        return Persona.objects.get(owner=user, pk=persona_id)
+    except (Persona.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ApiError(Code.SERVER_003, "persona not found") from exc
+
+
+def personas_for(user) -> QuerySet[Persona]:
+    return Persona.objects.filter(owner=user).order_by("name")
+
+
+def launches_created_this_month(user) -> int:
+    start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return launches_visible_to(user).filter(created_at__gte=start).count()
+
+
+def posting_status(launch: Launch) -> dict:
+    """``{platform: {"status", "post_url"?, "posted_at"?, "error_message"?}}`` from the logs.
+
+    A platform posted to several accounts reports its latest log.
+    """
+    status = {}
+    for log in launch.posting_logs.all():
+        item = {"status": log.status}
+        if log.post_url:
+            item["post_url"] = log.post_url
+        if log.posted_at:
+            item["posted_at"] = log.posted_at
+        if log.error_message:
+            item["error_message"] = log.error_message
+        status[log.platform] = item
+    return status

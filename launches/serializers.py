@@ -1,0 +1,299 @@
+"""API shapes of launches. Shape only: the limits and rules are launches.rules."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from dropspace.api.serializers import StrictSerializer
+from launches import rules, selectors
+from launches.models import REQUESTABLE_STATUSES, Launch
+
+
+def _text(**kwargs):
+    # Keep people's text exactly as sent: the rules count what will be posted.
+    return serializers.CharField(trim_whitespace=False, allow_blank=True, **kwargs)
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """ISO 8601; a time without an offset is kept naive so the rules can reject it clearly."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
+# --- platform content -------------------------------------------------------------------------
+
+
+class TikTokSettingsSerializer(StrictSerializer):
+    """TikTok posting settings; privacy_level is required before publishing."""
+
+    privacy_level = serializers.ChoiceField(
+        choices=rules.PRIVACY_LEVELS, required=False, help_text="required before publishing"
+    )
+    allow_comments = serializers.BooleanField(required=False)
+    allow_duet = serializers.BooleanField(required=False)
+    allow_stitch = serializers.BooleanField(required=False)
+    is_commercial = serializers.BooleanField(required=False)
+    is_your_brand = serializers.BooleanField(required=False)
+    is_branded_content = serializers.BooleanField(
+        required=False, help_text="branded content cannot use SELF_ONLY privacy"
+    )
+    auto_add_music = serializers.BooleanField(required=False)
+
+
+class SubredditSerializer(StrictSerializer):
+    """One subreddit to post to, with its own title, body and flair when given."""
+
+    name = serializers.CharField(help_text="subreddit name, e.g. SideProject (r/ optional)")
+    title = _text(required=False, help_text="title for this subreddit (max 300)")
+    content = _text(required=False, help_text="body for this subreddit (max 3,000)")
+    flair_id = serializers.CharField(required=False)
+    flair_text = serializers.CharField(required=False)
+
+
+CONTENT_HELP = {
+    "twitter": "one tweet (max 280 weighted characters); mutually exclusive with thread",
+    "linkedin": "max 3,000 characters",
+    "reddit": "post body, max 3,000 characters",
+    "facebook": "max 3,000 characters",
+    "instagram": "caption, max 2,200 characters",
+    "tiktok": "caption, max 4,000 characters",
+    "producthunt": "description, max 500 characters",
+    "hackernews": "text, max 2,000 characters",
+    "substack": "max 3,000 characters",
+}
+TITLE_HELP = {
+    "reddit": "post title (max 300); required with content when creating",
+    "producthunt": "tagline (max 60)",
+    "hackernews": "title (max 80), e.g. 'Show HN: ...'",
+}
+
+
+def _entry_fields(platform: str, *, output: bool) -> dict:
+    fields = {"content": _text(required=False, help_text=CONTENT_HELP[platform])}
+    allowed = rules.allowed_fields(platform)
+    if "thread" in allowed:
+        fields["thread"] = serializers.ListField(
+            child=_text(), required=False, help_text="1-6 tweets, each max 280 weighted characters"
+        )
+    if "title" in allowed:
+        fields["title"] = _text(required=False, help_text=TITLE_HELP[platform])
+    if "subreddits" in allowed:
+        fields["subreddits"] = SubredditSerializer(
+            many=True,
+            required=False,
+            help_text="post to several subreddits (max 10), each with its own title, body "
+            "and flair; title/content default to the platform's title and content",
+        )
+    if "maker_comment" in allowed:
+        fields["maker_comment"] = _text(required=False, help_text="maker comment (max 1,000)")
+    if "tiktok_settings" in allowed:
+        fields["tiktok_settings"] = TikTokSettingsSerializer(required=False)
+    if output:
+        fields["platform"] = serializers.CharField()
+        fields["generated_by"] = serializers.ChoiceField(
+            choices=rules.WRITTEN_BY, required=False, help_text="who wrote the text"
+        )
+    return fields
+
+
+def _contents_serializer(*, output: bool) -> type:
+    suffix = "Out" if output else ""
+    base = serializers.Serializer if output else StrictSerializer
+    fields = {}
+    for platform in rules.PLATFORMS:
+        name = f"{platform.title()}Content{suffix}Serializer"
+        doc = {"__doc__": f"Content for {platform}.", "__module__": __name__}
+        entry = type(name, (base,), {**_entry_fields(platform, output=output), **doc})
+        fields[platform] = entry(required=False)
+    doc = "Content per platform; platforms without text are written by the AI writer."
+    fields.update({"__doc__": doc, "__module__": __name__})
+    return type(f"PlatformContents{suffix}Serializer", (base,), fields)
+
+
+PlatformContentsSerializer = _contents_serializer(output=False)
+PlatformContentsOutSerializer = _contents_serializer(output=True)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 6},
+        ],
+        "description": "one text for every platform, or a list of tweets (needs twitter)",
+    }
+)
+class CustomContentField(serializers.JSONField):
+    def to_internal_value(self, data):
+        if isinstance(data, str) or (
+            isinstance(data, list) and all(isinstance(item, str) for item in data)
+        ):
+            return data
+        raise serializers.ValidationError("must be a string or a list of strings")
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class PostingTargetsMixin(serializers.Serializer):
+    dropspace_platforms = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        help_text="post via dropspace official accounts (subset of the 6 auto-post platforms)",
+    )
+    user_platform_accounts = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        help_text='account key -> connection id (UUID): "twitter", "reddit", "instagram", '
+        '"tiktok", "linkedin:personal", "linkedin:organization:<id>", "facebook:page:<id>"',
+    )
+
+
+class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
+    """Create a launch: AI-written content, or your own (platform_contents or custom_content)."""
+
+    title = _text(help_text="launch title (1-200 characters)")
+    product_description = _text(help_text="1-2,000 characters")
+    platforms = serializers.ListField(
+        child=serializers.CharField(), help_text=f"1-9 of: {', '.join(rules.PLATFORMS)}"
+    )
+    product_url = serializers.CharField(required=False, allow_blank=True)
+    scheduled_date = OffsetDateTimeField(
+        required=False, allow_null=True, help_text="ISO 8601 with offset, >= 15 minutes ahead"
+    )
+    persona_id = serializers.UUIDField(required=False, allow_null=True)
+    platform_contents = PlatformContentsSerializer(required=False)
+    custom_content = CustomContentField(required=False)
+    custom_content_reddit_title = _text(required=False, help_text="max 300 characters")
+
+
+class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin):
+    """Update a launch: send only the fields to change (at least one)."""
+
+    name = _text(required=False, help_text="max 200 characters")
+    status = serializers.ChoiceField(choices=REQUESTABLE_STATUSES, required=False)
+    platforms = serializers.ListField(child=serializers.CharField(), required=False)
+    product_description = _text(required=False, help_text="max 10,000 characters")
+    product_url = serializers.CharField(
+        required=False, allow_blank=True, help_text="empty string to clear"
+    )
+    scheduled_date = OffsetDateTimeField(
+        required=False, allow_null=True, help_text=">= 15 minutes ahead; null to unschedule"
+    )
+    persona_id = serializers.UUIDField(required=False, allow_null=True, help_text="null to clear")
+    platform_contents = PlatformContentsSerializer(
+        required=False, help_text="deep-merged per platform: sent fields replace, others kept"
+    )
+
+
+class PlatformsSerializer(StrictSerializer):
+    """Limit the operation to some of the launch's platforms (default: all)."""
+
+    platforms = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class LaunchSerializer(serializers.ModelSerializer):
+    persona_id = serializers.UUIDField(allow_null=True)
+    product_url = serializers.SerializerMethodField()
+    product_description = serializers.SerializerMethodField()
+    media_mode = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Launch
+        fields = [
+            "id",
+            "name",
+            "status",
+            "platforms",
+            "scheduled_date",
+            "product_url",
+            "product_description",
+            "persona_id",
+            "media_mode",
+            "media_assets",
+            "dropspace_platforms",
+            "user_platform_accounts",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_product_url(self, launch) -> str | None:
+        return launch.product_url or None
+
+    def get_product_description(self, launch) -> str | None:
+        return launch.product_description or None
+
+    @extend_schema_field({"type": ["string", "null"], "enum": ["images", "video", None]})
+    def get_media_mode(self, launch):
+        return launch.media_mode or None
+
+
+class PostingStatusSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    post_url = serializers.URLField(required=False)
+    posted_at = serializers.DateTimeField(required=False)
+    error_message = serializers.CharField(required=False)
+
+
+class GenerationFailureSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class LaunchDetailSerializer(LaunchSerializer):
+    platform_contents = PlatformContentsOutSerializer()
+    posting_status = serializers.SerializerMethodField()
+    generation_failures = serializers.DictField(
+        child=GenerationFailureSerializer(),
+        help_text="platforms the writer could not write; retry-content retries them",
+    )
+
+    class Meta(LaunchSerializer.Meta):
+        fields = [
+            *LaunchSerializer.Meta.fields,
+            "platform_contents",
+            "generation_failures",
+            "media_attach_platforms",
+            "posting_status",
+            "started_at",
+            "completed_at",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=PostingStatusSerializer()))
+    def get_posting_status(self, launch) -> dict:
+        return selectors.posting_status(launch)
+
+
+class GeneratedLaunchSerializer(serializers.ModelSerializer):
+    platform_contents = PlatformContentsOutSerializer()
+
+    class Meta:
+        model = Launch
+        fields = ["id", "name", "platform_contents"]
+
+
+class GenerationSerializer(serializers.Serializer):
+    platforms_generated = serializers.ListField(child=serializers.CharField())
+    failures = serializers.DictField(
+        child=serializers.CharField(), allow_null=True, help_text="platform -> why it failed"
+    )
+    generated_by = serializers.ChoiceField(choices=rules.WRITTEN_BY)
+
+
+class GenerateContentResponseSerializer(serializers.Serializer):
+    data = GeneratedLaunchSerializer()
+    generation = GenerationSerializer()
+
+
+class RetryContentResultSerializer(serializers.Serializer):
+    retried = serializers.ListField(child=serializers.CharField())
+    succeeded = serializers.ListField(child=serializers.CharField())
+    still_failing = serializers.ListField(child=serializers.CharField())
+    rate_limited = serializers.ListField(child=serializers.CharField())

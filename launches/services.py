@@ -1,0 +1,416 @@
+"""Every change to a launch: create, update, delete, and (re)writing its content."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dropspace.api.errors import ApiError, Code
+from launches import rules, selectors, writer
+from launches.models import READY_STATUSES, Launch
+from launches.writer.product_page import product_page_text
+from personas.voice import voice_for
+
+S = Launch.Status
+UNSET: Any = object()  # "field not sent" in updates, distinct from an explicit null
+
+
+@dataclass
+class Generation:
+    """The outcome of a writer run on a launch."""
+
+    writer: str
+    platforms_generated: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def raise_problems(problems: list, code: Code = Code.SERVER_002) -> None:
+    if problems:
+        first = problems[0]
+        message = first["message"]
+        if first["field"] and not message.startswith(first["field"]):
+            message = f"{first['field']}: {message}"
+        raise ApiError(code, message, details=problems)
+
+
+# --- create -----------------------------------------------------------------------------------
+
+
+def create_launch(
+    *,
+    owner,
+    title: str,
+    product_description: str,
+    platforms: list[str],
+    product_url: str = "",
+    scheduled_date=None,
+    persona_id=None,
+    dropspace_platforms: list[str] | None = None,
+    user_platform_accounts: dict | None = None,
+    platform_contents: dict | None = None,
+    custom_content=None,
+    custom_content_reddit_title: str | None = None,
+) -> tuple[Launch, Generation | None]:
+    """Create a launch and write the platforms it has no content for.
+
+    Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona not owned, 429
+    LAUNCH_002 over the monthly limit, 429 RATE_001 when the AI writer is rate limited.
+    """
+    raise_problems(rules.check_platforms(platforms))
+    problems = rules.check_name(title) + rules.check_description(product_description)
+    problems += _check_create_content(
+        platforms, platform_contents, custom_content, custom_content_reddit_title
+    )
+    if product_url:
+        problems += rules.check_product_url(product_url)
+    if scheduled_date is not None:
+        problems += rules.check_scheduled_date(scheduled_date)
+    problems += rules.check_posting_targets(
+        owner=owner,
+        platforms=platforms,
+        user_platform_accounts=user_platform_accounts,
+        dropspace_platforms=dropspace_platforms,
+    )
+    raise_problems(problems)
+    persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
+    check_monthly_limit(owner)
+    launch = Launch(
+        owner=owner,
+        name=title,
+        platforms=platforms,
+        product_url=product_url,
+        product_description=product_description,
+        persona=persona,
+        scheduled_date=scheduled_date,
+        status=S.SCHEDULED if scheduled_date else S.DRAFT,
+        platform_contents=_initial_contents(
+            platforms, platform_contents, custom_content, custom_content_reddit_title
+        ),
+        dropspace_platforms=dropspace_platforms,
+        user_platform_accounts=user_platform_accounts,
+    )
+    return launch, _write_and_save(launch)
+
+
+def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:
+    if custom_content is not None:
+        return rules.expand_custom_content(custom_content, platforms, reddit_title)
+    return {
+        platform: rules.normalize_entry(platform, entry, written_by="user")
+        for platform, entry in (platform_contents or {}).items()
+    }
+
+
+def _write_and_save(launch: Launch) -> Generation | None:
+    """Write the platforms without content (outside the transaction: it can take a while)."""
+    missing = [
+        p for p in launch.platforms if not rules.has_content(launch.platform_contents.get(p))
+    ]
+    generation = _run_writer(launch, missing, on_unavailable="record") if missing else None
+    with transaction.atomic():
+        check_monthly_limit(launch.owner)
+        launch.save()
+    return generation
+
+
+def _check_create_content(platforms, platform_contents, custom_content, reddit_title) -> list:
+    if platform_contents is not None and custom_content is not None:
+        message = "platform_contents and custom_content are mutually exclusive; send one"
+        return [rules.problem("custom_content", message)]
+    if custom_content is not None:
+        return rules.check_custom_content(custom_content, platforms, reddit_title)
+    problems = []
+    if reddit_title is not None:
+        message = "custom_content_reddit_title is only used with custom_content"
+        problems.append(rules.problem("custom_content_reddit_title", message))
+    if platform_contents is not None:
+        problems += rules.check_platform_contents(platform_contents, platforms)
+    return problems
+
+
+def check_monthly_limit(owner) -> None:
+    limit = settings.LAUNCHES_PER_MONTH
+    if selectors.launches_created_this_month(owner) >= limit:
+        raise ApiError(
+            Code.LAUNCH_002,
+            f"launch limit reached: your plan allows {limit} launches per month",
+        )
+
+
+# --- update -----------------------------------------------------------------------------------
+
+UPDATABLE = [
+    "name",
+    "product_description",
+    "product_url",
+    "persona_id",
+    "platforms",
+    "scheduled_date",
+    "status",
+    "platform_contents",
+    "user_platform_accounts",
+    "dropspace_platforms",
+]
+
+
+def update_launch(*, launch: Launch, by, changes: dict) -> Launch:
+    """Apply a PATCH: only the fields in ``changes``; platform_contents deep-merged.
+
+    Raises 400 SERVER_002 for a broken rule or an empty update, 409 LAUNCH_003 when the
+    launch's status does not allow the change, 404 SERVER_003 for a persona not owned.
+    """
+    if not changes:
+        raise ApiError(Code.SERVER_002, "send at least one field to update")
+    with transaction.atomic():
+        launch = Launch.objects.select_for_update().get(pk=launch.pk)
+        _check_updatable(launch, changes)
+        update_fields = _apply_changes(launch, by, changes)
+        launch.save(update_fields=[*update_fields, "updated_at"])
+    return launch
+
+
+def _check_updatable(launch: Launch, changes: dict) -> None:
+    if launch.status == S.RUNNING:
+        if changes != {"status": S.CANCELLED}:
+            raise ApiError(
+                Code.LAUNCH_003, "a running launch can only be updated to status cancelled"
+            )
+    elif not launch.is_editable:
+        raise ApiError(Code.LAUNCH_003, f"a {launch.status} launch cannot be updated")
+
+
+def _apply_changes(launch: Launch, by, changes: dict) -> list[str]:
+    problems = _field_problems(changes)
+    raise_problems(problems)
+    if "persona_id" in changes:
+        persona_id = changes.pop("persona_id")
+        launch.persona = selectors.get_persona_for_user(by, persona_id) if persona_id else None
+        changes["persona"] = launch.persona
+    updated_platforms = list(changes.get("platform_contents") or {})
+    if "platform_contents" in changes:
+        changes["platform_contents"] = rules.merge_platform_contents(
+            launch.platform_contents, changes["platform_contents"]
+        )
+    requested_status = changes.pop("status", None)
+    for name, value in changes.items():
+        setattr(launch, name, value)
+    raise_problems(
+        [
+            rules.problem(f"platform_contents.{platform}", f"{platform} is not in platforms")
+            for platform in updated_platforms
+            if platform not in launch.platforms
+        ]
+        + _state_problems(launch)
+    )
+    status = _next_status(launch, requested_status, changes)
+    if status != launch.status:
+        launch.status = status
+        changes["status"] = status
+    return list(changes)
+
+
+def _field_problems(changes: dict) -> list:
+    problems = []
+    if "name" in changes:
+        problems += rules.check_name(changes["name"], field="name")
+    if "product_description" in changes:
+        problems += rules.check_description(
+            changes["product_description"], limit=rules.DESCRIPTION_MAX_UPDATE
+        )
+    if changes.get("product_url"):
+        problems += rules.check_product_url(changes["product_url"])
+    if "platforms" in changes:
+        problems += rules.check_platforms(changes["platforms"])
+    if changes.get("scheduled_date") is not None:
+        problems += rules.check_scheduled_date(changes["scheduled_date"])
+    if "platform_contents" in changes:
+        problems += rules.check_platform_contents(
+            changes["platform_contents"], list(rules.PLATFORMS), partial=True
+        )
+    return problems
+
+
+def _state_problems(launch: Launch) -> list:
+    """The rules over the launch as a whole, after the update."""
+    problems = rules.check_stored_contents(launch.platform_contents, launch.platforms)
+    return problems + rules.check_posting_targets(
+        owner=launch.owner,
+        platforms=launch.platforms,
+        user_platform_accounts=launch.user_platform_accounts,
+        dropspace_platforms=launch.dropspace_platforms,
+    )
+
+
+def _next_status(launch: Launch, requested: str | None, changes: dict) -> str:
+    if requested is not None:
+        check_requested_status(launch, requested)
+        return requested
+    if changes.get("scheduled_date") and launch.status in {S.DRAFT, S.FAILED, S.CANCELLED}:
+        return S.SCHEDULED
+    if launch.status in READY_STATUSES:
+        return launch.ready_status()
+    return launch.status
+
+
+def check_requested_status(launch: Launch, status: str) -> None:
+    """Whether ``launch`` (with its new fields) may take ``status``; 400/409 otherwise."""
+    if status == launch.status:
+        return
+    if not launch.can_become(status):
+        raise ApiError(Code.LAUNCH_003, f"a {launch.status} launch cannot become {status}")
+    field_name = "status"
+    if status == S.SCHEDULED and not launch.scheduled_date:
+        raise_problems([rules.problem(field_name, "status scheduled needs a scheduled_date")])
+    if status == S.SCHEDULED and launch.scheduled_date <= timezone.now():
+        raise_problems([rules.problem(field_name, "scheduled_date is in the past")])
+    if status in (S.MANUAL, S.TRIGGER) and launch.scheduled_date:
+        message = f"status {status} is for unscheduled launches; send scheduled_date: null"
+        raise_problems([rules.problem(field_name, message)])
+    if status == S.TRIGGER and not launch.has_posting_accounts:
+        message = "status trigger needs user_platform_accounts or dropspace_platforms"
+        raise_problems([rules.problem(field_name, message)])
+    if status == S.MANUAL and launch.has_posting_accounts:
+        message = "status manual is for launches without posting accounts"
+        raise_problems([rules.problem(field_name, message)])
+
+
+# --- delete -----------------------------------------------------------------------------------
+
+
+def delete_launch(*, launch: Launch) -> None:
+    """Delete a launch and its posting logs; 409 LAUNCH_003 while it is running."""
+    with transaction.atomic():
+        locked = Launch.objects.select_for_update().filter(pk=launch.pk).first()
+        if locked is None:
+            return
+        if not locked.is_deletable:
+            raise ApiError(Code.LAUNCH_003, "cannot delete a launch that is currently running")
+        locked.delete()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def generate_content(*, launch: Launch, platforms: list[str] | None = None) -> Generation:
+    """Rewrite the content of ``platforms`` (default: all); other platforms are kept.
+
+    Raises 400 SERVER_002 (no description, unknown platform), 409 LAUNCH_003 (not editable),
+    429 LAUNCH_002 (regeneration limit), 429 RATE_001 / 503 SERVER_001 (AI writer).
+    """
+    _check_can_write(launch)
+    if not launch.product_description or not launch.platforms:
+        raise ApiError(Code.SERVER_002, "the launch needs a product_description and platforms")
+    targets = _targets(launch, platforms)
+    return _regenerate(launch, targets)
+
+
+def retry_content(*, launch: Launch, platforms: list[str] | None = None) -> dict:
+    """Write again exactly the platforms whose generation failed (optionally filtered)."""
+    _check_can_write(launch)
+    failed = [p for p in launch.platforms if p in launch.generation_failures]
+    if platforms is not None:
+        failed = [p for p in failed if p in platforms]
+    if not failed:
+        raise ApiError(Code.SERVER_002, "no failed platforms to retry")
+    generation = _regenerate(launch, failed)
+    return {
+        "retried": failed,
+        "succeeded": generation.platforms_generated,
+        "still_failing": [p for p in failed if p in generation.failures],
+        "rate_limited": [],
+    }
+
+
+def _check_can_write(launch: Launch) -> None:
+    if not launch.is_editable:
+        raise ApiError(Code.LAUNCH_003, f"cannot write content for a {launch.status} launch")
+
+
+def _targets(launch: Launch, platforms: list[str] | None) -> list[str]:
+    if not platforms:
+        return list(launch.platforms)
+    unknown = [p for p in platforms if p not in launch.platforms]
+    if unknown:
+        message = f"{unknown[0]} is not one of this launch's platforms"
+        raise ApiError(Code.SERVER_002, message, details=[rules.problem("platforms", message)])
+    return [p for p in launch.platforms if p in platforms]
+
+
+def _regenerate(launch: Launch, platforms: list[str]) -> Generation:
+    limit = settings.LAUNCH_REGENERATIONS_PER_LAUNCH
+    if launch.regeneration_count >= limit:
+        raise ApiError(
+            Code.LAUNCH_002,
+            f"regeneration limit reached: {limit} regenerations per launch",
+        )
+    generation = _run_writer(launch, platforms, on_unavailable="raise")
+    with transaction.atomic():
+        locked = Launch.objects.select_for_update().get(pk=launch.pk)
+        _check_can_write(locked)  # publishing may have started while the writer ran
+        # Take only what was written: an edit saved meanwhile to another platform stays.
+        written = {p: launch.platform_contents[p] for p in generation.platforms_generated}
+        locked.platform_contents = {**locked.platform_contents, **written}
+        failures = {p: v for p, v in locked.generation_failures.items() if p not in platforms}
+        failures.update({p: launch.generation_failures[p] for p in generation.failures})
+        locked.generation_failures = failures
+        locked.regeneration_count = F("regeneration_count") + 1
+        locked.save(
+            update_fields=[
+                "platform_contents",
+                "generation_failures",
+                "regeneration_count",
+                "updated_at",
+            ]
+        )
+    launch.refresh_from_db()
+    return generation
+
+
+def _run_writer(launch: Launch, platforms: list[str], *, on_unavailable: str) -> Generation:
+    """Write ``platforms`` into ``launch`` (not saved) and record per-platform failures."""
+    try:
+        written = writer.write(_brief(launch, platforms))
+    except writer.WriterRateLimited as exc:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        raise ApiError(Code.RATE_001, str(exc), headers=headers) from exc
+    except writer.WriterUnavailable as exc:
+        if on_unavailable == "raise":
+            raise ApiError(Code.SERVER_001, str(exc), status=503) from exc
+        written = writer.Written(
+            writer=writer.active_writer(), failures=dict.fromkeys(platforms, str(exc))
+        )
+    return _record(launch, written, platforms)
+
+
+def _record(launch: Launch, written: "writer.Written", platforms: list[str]) -> Generation:
+    now = timezone.now().isoformat()
+    contents = dict(launch.platform_contents)
+    failures = {p: v for p, v in launch.generation_failures.items() if p not in platforms}
+    for platform in platforms:
+        if platform in written.contents:
+            contents[platform] = written.contents[platform]
+        else:
+            message = written.failures.get(platform, "no content was written")
+            failures[platform] = {"message": message, "at": now}
+    launch.platform_contents = contents
+    launch.generation_failures = failures
+    return Generation(
+        writer=written.writer,
+        platforms_generated=[p for p in platforms if p in written.contents],
+        failures={p: failures[p]["message"] for p in platforms if p in failures},
+    )
+
+
+def _brief(launch: Launch, platforms: list[str]) -> "writer.Brief":
+    return writer.Brief(
+        title=launch.name,
+        description=launch.product_description,
+        platforms=tuple(platforms),
+        product_url=launch.product_url,
+        product_text=product_page_text(launch.product_url),
+        voice=voice_for(launch.persona, platforms) if launch.persona else None,
+        existing={p: launch.platform_contents.get(p) or {} for p in platforms},
+    )

@@ -1,0 +1,106 @@
+"""The launch pages in a real browser: create, the live X counter, the thread editor, htmx save,
+regenerate and delete. Screenshots land in /tmp/dropspace-launch-*.png."""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from accounts.models import User
+from launches import rules
+from launches.models import Launch
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "browser-pass-123"
+TWEET = "日本語 launch 🚀 https://acme.com/a/very/long/path/that/still/counts/as/twenty-three"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
+    ),
+]
+
+
+@contextmanager
+def browser_page():
+    # No ORM calls inside: Playwright runs beside its event loop, where Django refuses them.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_context(viewport={"width": 1360, "height": 1000}).new_page()
+            page.on("dialog", lambda dialog: dialog.accept())  # hx-confirm
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def person(db):
+    return User.objects.create_user("launcher@example.com", PASSWORD)
+
+
+def log_in(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("launcher@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r".*/launches/$"))
+
+
+def create_launch(page):
+    page.get_by_role("link", name="Create your first launch").click()
+    page.get_by_label("Title", exact=True).fill("Acme Invoices")
+    page.get_by_label("Product description").fill(
+        "Acme turns invoices into payments in one click. It chases late payers politely."
+    )
+    page.get_by_label("Twitter / X").check()
+    page.get_by_label("Reddit", exact=True).check()
+    page.get_by_role("button", name="Create launch").click()
+    page.wait_for_url(re.compile(r".*/launches/[0-9a-f-]+/$"))
+    page.wait_for_load_state("load")
+
+
+def test_launch_editor_in_a_real_browser(live_server, person):
+    with browser_page() as page:
+        log_in(page, live_server)
+        create_launch(page)
+        expect(page.get_by_text("written by: offline").first).to_be_visible()
+        page.screenshot(path="/tmp/dropspace-launch-editor.png", full_page=True)
+
+        first = page.locator("textarea[name=twitter-thread]").first
+        first.fill(TWEET)
+        counter = page.locator("[data-tweet] .counter").first
+        expect(counter).to_have_text(f"{rules.tweet_length(TWEET)} / 280 (as X counts)")
+
+        page.get_by_role("button", name="Add tweet").click()
+        page.locator("textarea[name=twitter-thread]").nth(1).fill("second tweet")
+        page.get_by_role("button", name="Move tweet up").nth(1).click()
+        expect(page.locator("[data-preview-of=twitter-thread] .preview-tweet").first).to_have_text(
+            "second tweet"
+        )
+
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+
+        page.get_by_role("tab", name="Reddit").click()
+        page.get_by_role("button", name="Regenerate Reddit").click()
+        expect(page.get_by_text("Rewritten by the offline writer: Reddit.")).to_be_visible()
+        page.screenshot(path="/tmp/dropspace-launch-regenerated.png", full_page=True)
+
+    launch = Launch.objects.get()
+    assert launch.platform_contents["twitter"]["thread"] == ["second tweet", TWEET]
+
+    with browser_page() as page:
+        log_in(page, live_server)
+        page.get_by_role("link", name="Acme Invoices").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Delete").click()
+        page.wait_for_url(re.compile(r".*/launches/$"))
+        expect(page.get_by_text("No launches yet")).to_be_visible()
+
+    assert not Launch.objects.exists()

@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from dropspace.api.serializers import StrictSerializer
+from webhooks import catalog
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+EVENTS_HELP = "event types to subscribe to: " + ", ".join(catalog.EVENT_NAMES)
+
+
+class EventsField(serializers.ListField):
+    child = serializers.ChoiceField(choices=catalog.EVENT_NAMES)
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=1, max_length=len(catalog.EVENT_NAMES), **kwargs)
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=catalog.EVENT_NAMES))
+    disabled_reason = serializers.SerializerMethodField(
+        help_text="why the endpoint is inactive: manual | gone (it answered 410) | failing "
+        "(every delivery failed for 5 days); null when active"
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "active", "disabled_reason", "created_at", "updated_at"]
+
+    def get_disabled_reason(self, endpoint) -> str | None:
+        return endpoint.disabled_reason or None
+
+
+class CreatedWebhookSerializer(WebhookSerializer):
+    secret = serializers.CharField(
+        help_text="the signing secret (whsec_...): shown only once, store it securely"
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = ["id", "url", "events", "secret", "active", "created_at", "updated_at"]
+
+
+class RotatedSecretSerializer(serializers.ModelSerializer):
+    secret = serializers.CharField(help_text="the new signing secret: shown only once")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "secret"]
+
+
+class WebhookCreateSerializer(StrictSerializer):
+    url = serializers.URLField(max_length=2048, help_text="HTTPS URL receiving POST requests")
+    events = EventsField(help_text=EVENTS_HELP)
+
+
+class WebhookUpdateSerializer(StrictSerializer):
+    url = serializers.URLField(max_length=2048, required=False)
+    events = EventsField(required=False, help_text=EVENTS_HELP)
+    active = serializers.BooleanField(required=False, help_text="enable/disable the endpoint")
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    event_id = serializers.CharField(help_text="the event id (evt_...): dedupe on it")
+    event_type = serializers.CharField(source="event.type")
+    status = serializers.ChoiceField(choices=WebhookDelivery.Status.choices)
+    attempts = serializers.IntegerField()
+    response_status = serializers.IntegerField(
+        allow_null=True, help_text="HTTP status of the last attempt (null: no response)"
+    )
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "status",
+            "attempts",
+            "response_status",
+            "next_attempt_at",
+            "delivered_at",
+            "created_at",
+        ]
