@@ -74,10 +74,10 @@ def edit(request, persona_id):
             field = _field_of(error)
             form.add_error(field if field in form.fields else None, error.message)
         else:
-            messages.success(request, "Voice attributes saved.")
             if not request.htmx:
+                messages.success(request, "Voice attributes saved.")
                 return redirect("personas:detail", persona_id=persona.pk)
-            form = None
+            return _render(request, persona, "#attributes", notice="Voice attributes saved.")
     persona.refresh_from_db()
     return _render(request, persona, "#attributes" if request.htmx else "", attributes_form=form)
 
@@ -180,11 +180,17 @@ def _render(request, persona, partial: str = "", *, source: str = "custom", **ex
         "analyses_left": max(0, settings.PERSONAS_ANALYSES_PER_PERSONA - persona.analysis_count),
         "launches": selectors.launches_using(persona)[:20],
         "attributes_form": extra.pop("attributes_form", None) or _attributes_form(persona),
-        "samples_form": extra.pop("samples_form", None) or SamplesForm(initial={"source": source}),
+        "samples_form": _samples_form(extra.pop("samples_form", None), source),
         "analyze_form": extra.pop("analyze_form", None) or AnalyzeForm(),
         **extra,
     }
     return render(request, PAGE + partial, context)
+
+
+def _samples_form(form: SamplesForm | None, source: str) -> SamplesForm:
+    form = form or SamplesForm(initial={"source": source})
+    form.fields["text"].label = f"Add {SOURCE_LABELS[source]} samples"
+    return form
 
 
 def _attributes_form(persona: Persona) -> PersonaAttributesForm:
