@@ -52,3 +52,27 @@ def logged_in_client(client, user):
     """Django test client signed in as ``user`` (for dashboard pages)."""
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def make_platform_connection(db, user):
+    """``make_platform_connection("twitter", **fields)`` -> a saved connections.Connection of
+    ``user`` (pass ``owner=None`` for an official account). Tokens are stored encrypted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from connections.models import Connection
+
+    def make(platform, **fields):
+        defaults = {
+            "owner": user,
+            "entity_id": f"{platform}-account",
+            "username": f"{platform}-user",
+            "access_token": "access-token",
+            "refresh_token": "refresh-token",
+            "expires_at": timezone.now() + timedelta(hours=2),
+        }
+        return Connection.objects.create(platform=platform, **{**defaults, **fields})
+
+    return make

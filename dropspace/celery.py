@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "webhooks.tasks.purge_old_events",
         "schedule": 3600.0,
     },
+    # Tokens expiring within CONNECTION_REFRESH_AHEAD_MINUTES are refreshed ahead of use.
+    "connections-refresh-expiring-tokens": {
+        "task": "connections.tasks.refresh_expiring_connections",
+        "schedule": 300.0,
+    },
     # A persona build whose worker died would show "building" forever; fail it after 15 min.
     "personas-fail-stale-builds": {
         "task": "personas.tasks.fail_stale_builds",

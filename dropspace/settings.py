@@ -257,7 +257,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- AI ---------------------------------------------------------------------------------------
 ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY", default="")
-ANTHROPIC_MODEL = env("ANTHROPIC_MODEL", default="claude-sonnet-4-5")
+ANTHROPIC_MODEL = env("ANTHROPIC_MODEL", default="claude-sonnet-4-6")
 ANTHROPIC_BASE_URL = env("ANTHROPIC_BASE_URL", default="") or None
 ANTHROPIC_TIMEOUT_SECONDS = env.float("ANTHROPIC_TIMEOUT_SECONDS", default=60.0)
 
@@ -314,6 +314,67 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
     }
 )
+
+# --- connections ------------------------------------------------------------------------------
+# Platform OAuth apps. A platform with no client id is "not configured": the dashboard says what
+# to set, and (when the sandbox is enabled) connects to the local sandbox platform instead.
+PLATFORM_CREDENTIALS = {
+    platform: {
+        "client_id": env(f"{platform.upper()}_CLIENT_ID", default=""),
+        "client_secret": env(f"{platform.upper()}_CLIENT_SECRET", default=""),
+    }
+    for platform in ("twitter", "linkedin", "facebook", "instagram", "tiktok", "reddit")
+}
+# Real API hosts per platform; adapters build every URL from these so the sandbox can stand in.
+PLATFORM_HOSTS = {
+    "twitter": {"auth": "https://x.com", "api": "https://api.x.com"},
+    "linkedin": {"auth": "https://www.linkedin.com", "api": "https://api.linkedin.com"},
+    "facebook": {"auth": "https://www.facebook.com", "api": "https://graph.facebook.com"},
+    "instagram": {"auth": "https://www.facebook.com", "api": "https://graph.facebook.com"},
+    "tiktok": {"auth": "https://www.tiktok.com", "api": "https://open.tiktokapis.com"},
+    "reddit": {"auth": "https://www.reddit.com", "api": "https://oauth.reddit.com"},
+}
+META_GRAPH_VERSION = env("META_GRAPH_VERSION", default="v25.0")
+LINKEDIN_API_VERSION = env("LINKEDIN_API_VERSION", default="202601")
+REDDIT_USER_AGENT = env("REDDIT_USER_AGENT", default="web:dropspace:0.1 (self-hosted)")
+PLATFORM_HTTP_TIMEOUT_SECONDS = env.float("PLATFORM_HTTP_TIMEOUT_SECONDS", default=20.0)
+# Tokens expiring within this window are refreshed by the beat task.
+CONNECTION_REFRESH_AHEAD_MINUTES = env.int("CONNECTION_REFRESH_AHEAD_MINUTES", default=30)
+
+# Access/refresh tokens are encrypted with these Fernet keys (newest first; older keys still
+# decrypt until `manage.py rotate_token_encryption` re-encrypts). Never derived from SECRET_KEY.
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+if not TOKEN_ENCRYPTION_KEYS:
+    if not (DEBUG or EMBEDDED):
+        raise ImproperlyConfigured(
+            "TOKEN_ENCRYPTION_KEYS is required outside the embedded mode: generate a key with "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    _dev_key_file = VAR_DIR / "token-encryption.key"
+    if not _dev_key_file.exists():
+        from cryptography.fernet import Fernet
+
+        VAR_DIR.mkdir(exist_ok=True)
+        _dev_key_file.write_text(Fernet.generate_key().decode())
+        _dev_key_file.chmod(0o600)
+    TOKEN_ENCRYPTION_KEYS = [_dev_key_file.read_text().strip()]
+
+# The sandbox imitates every platform locally (connections/sandbox/). It answers only when
+# enabled: on by default in debug/embedded mode, off in production.
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG or EMBEDDED)
+# Server-side calls reach the sandbox on the loopback address runserver listens on (Procfile).
+SANDBOX_BASE_URL = env(
+    "SANDBOX_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/sandbox"
+).rstrip("/")
+INSTALLED_APPS += ["connections.sandbox"]  # always installed (its tables), gated per request
+if SANDBOX_BASE_URL.startswith("http://"):
+    # oauthlib refuses http:// endpoints; the sandbox runs on plain http locally (and may be
+    # switched on at runtime in tests). Real platform hosts above are https constants, so this
+    # never downgrades a real connection.
+    import os
+
+    os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
 # --- personas ---
 # Plan limits (the spec's starter plan): personas per user, analyses per persona.

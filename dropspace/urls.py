@@ -44,6 +44,7 @@ urlpatterns = [
     path("personas/", include("personas.urls")),
     path("media/", include("media.urls")),
     path("connections/", include("connections.urls")),
+    path("sandbox/", include("connections.sandbox.urls")),  # answers 404 unless SANDBOX_ENABLED
     path("billing/", include("billing.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("launches/", include("launches.urls")),

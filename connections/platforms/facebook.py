@@ -1,0 +1,138 @@
+"""Facebook Pages through the Graph API: page tokens, text/link/photo/video posts, metrics."""
+
+from __future__ import annotations
+
+import json
+
+from connections.platforms.base import (
+    AccountInfo,
+    PermanentError,
+    PostRequest,
+    PublishResult,
+    RecentPost,
+    TokenSet,
+)
+from connections.platforms.graph import GraphPlatform
+
+POSTING_TASKS = {"CREATE_CONTENT", "MANAGE"}
+
+
+class Facebook(GraphPlatform):
+    name = "facebook"
+    label = "Facebook"
+    scopes = [
+        "pages_show_list",
+        "pages_manage_posts",
+        "pages_read_engagement",
+        "read_insights",
+        "publish_video",
+    ]
+    setting_hint = "FACEBOOK_CLIENT_ID and FACEBOOK_CLIENT_SECRET (a Meta app with Facebook Login)"
+
+    def accounts(self, tokens: TokenSet) -> list[AccountInfo]:
+        """Each page the user may post to, with its own (non-expiring) page token."""
+        url = self.graph("/me/accounts", fields="id,name,access_token,tasks,picture")
+        pages = self.request("GET", url, token=tokens.access_token).json().get("data", [])
+        return [
+            AccountInfo(
+                entity_id=page["id"],
+                account_type="page",
+                username=page["name"],
+                display_name=page["name"],
+                avatar_url=page.get("picture", {}).get("data", {}).get("url", ""),
+                access_token=page["access_token"],
+            )
+            for page in pages
+            if POSTING_TASKS & set(page.get("tasks", ["CREATE_CONTENT"]))
+        ]
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    def publish(self, connection, request: PostRequest) -> PublishResult:
+        """A text, link, photo(s) or video post on the page."""
+        videos = [m for m in request.media if m.is_video]
+        photos = [m for m in request.media if not m.is_video]
+        if videos:
+            return self._video(connection, request, videos[0])
+        if len(photos) == 1:
+            return self._photo(connection, request, photos[0])
+        data = {"message": request.text}
+        if photos:
+            ids = [self._photo_id(connection, photo, published=False) for photo in photos]
+            data["attached_media"] = json.dumps([{"media_fbid": pid} for pid in ids])
+        elif request.link:
+            data["link"] = request.link
+        url = self.graph(f"/{connection.entity_id}/feed", fields="id,permalink_url")
+        post = self.call(connection, "POST", url, data=data).json()
+        return PublishResult(post["id"], post.get("permalink_url") or self._url(post["id"]))
+
+    def _photo(self, connection, request, photo) -> PublishResult:
+        data, files = self._photo_payload(photo)
+        data["message"] = request.text
+        url = self.graph(f"/{connection.entity_id}/photos")
+        answer = self.call(connection, "POST", url, data=data, files=files).json()
+        post_id = answer.get("post_id") or answer["id"]
+        return PublishResult(post_id, self._url(post_id))
+
+    def _photo_id(self, connection, photo, *, published: bool) -> str:
+        data, files = self._photo_payload(photo)
+        data["published"] = "true" if published else "false"
+        url = self.graph(f"/{connection.entity_id}/photos")
+        return self.call(connection, "POST", url, data=data, files=files).json()["id"]
+
+    def _photo_payload(self, photo) -> tuple[dict, dict | None]:
+        if photo.url:
+            return {"url": photo.url}, None
+        return {}, {"source": (photo.filename, photo.bytes_or_fail(), photo.content_type)}
+
+    def _video(self, connection, request, video) -> PublishResult:
+        data: dict = {"description": request.text}
+        files = None
+        if video.url:
+            data["file_url"] = video.url
+        else:
+            files = {"source": (video.filename, video.bytes_or_fail(), video.content_type)}
+        url = self.graph(f"/{connection.entity_id}/videos")
+        video_id = self.call(connection, "POST", url, data=data, files=files).json()["id"]
+        return PublishResult(
+            video_id, f"https://www.facebook.com/{connection.entity_id}/videos/{video_id}"
+        )
+
+    def _url(self, post_id: str) -> str:
+        return f"https://www.facebook.com/{post_id}"
+
+    def check_pending(self, connection, pending):
+        raise PermanentError("Facebook posts are never pending")
+
+    # -- delete, metrics, history --------------------------------------------------------------
+
+    def delete(self, connection, post_id: str) -> None:
+        try:
+            self.call(connection, "DELETE", self.graph(f"/{post_id}"))
+        except PermanentError as exc:
+            if exc.code not in ("33", "404"):  # 33: the object does not exist (already gone)
+                raise
+
+    def metrics(self, connection, post_id: str) -> dict:
+        fields = (
+            "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares"
+        )
+        post = self.call(connection, "GET", self.graph(f"/{post_id}", fields=fields)).json()
+        return {
+            "reactions": post.get("reactions", {}).get("summary", {}).get("total_count", 0),
+            "comments": post.get("comments", {}).get("summary", {}).get("total_count", 0),
+            "shares": post.get("shares", {}).get("count", 0),
+        }
+
+    def recent_posts(self, connection, *, limit: int = 20) -> list[RecentPost]:
+        url = self.graph(
+            f"/{connection.entity_id}/posts",
+            fields="id,message,permalink_url,created_time",
+            limit=min(limit, 100),
+        )
+        posts = self.call(connection, "GET", url).json().get("data", [])
+        return [
+            RecentPost(p["id"], p.get("message", ""), p.get("permalink_url") or self._url(p["id"]))
+            for p in posts
+            if p.get("message")
+        ]

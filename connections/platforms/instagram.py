@@ -1,0 +1,167 @@
+"""Instagram professional accounts (Facebook Login): container -> status -> publish."""
+
+from __future__ import annotations
+
+from connections.platforms.base import (
+    AccountInfo,
+    PendingPublish,
+    PermanentError,
+    PostRequest,
+    PublishResult,
+    RecentPost,
+    RetryableError,
+    TokenSet,
+)
+from connections.platforms.graph import GraphPlatform
+
+# Container error subcodes worth another attempt (download timeouts, fetch failures).
+RETRYABLE_SUBCODES = {"2207003", "2207032", "2207052", "2207053"}
+INSIGHTS = "views,reach,likes,comments,shares,saved,total_interactions"
+
+
+class Instagram(GraphPlatform):
+    name = "instagram"
+    label = "Instagram"
+    scopes = [
+        "instagram_basic",
+        "instagram_content_publish",
+        "instagram_manage_insights",
+        "pages_show_list",
+        "pages_read_engagement",
+        "business_management",
+    ]
+    supports_delete = False
+    setting_hint = (
+        "INSTAGRAM_CLIENT_ID and INSTAGRAM_CLIENT_SECRET (a Meta app with Instagram Graph API)"
+    )
+
+    def accounts(self, tokens: TokenSet) -> list[AccountInfo]:
+        """The Instagram business/creator accounts linked to the user's pages."""
+        fields = "id,name,instagram_business_account{id,username,name,profile_picture_url}"
+        url = self.graph("/me/accounts", fields=fields)
+        pages = self.request("GET", url, token=tokens.access_token).json().get("data", [])
+        found = []
+        for page in pages:
+            account = page.get("instagram_business_account")
+            if account:
+                found.append(
+                    AccountInfo(
+                        entity_id=account["id"],
+                        account_type="business",
+                        username=f"@{account.get('username', account['id'])}",
+                        display_name=account.get("name", ""),
+                        avatar_url=account.get("profile_picture_url", ""),
+                        extra={"page_id": page["id"]},
+                    )
+                )
+        return found
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    def publish(self, connection, request: PostRequest) -> PendingPublish:
+        """Create the container (image, carousel or reel); publishing happens in check_pending."""
+        if not request.media:
+            raise PermanentError("Instagram posts need an image or a video", code="no_media")
+        for media in request.media:
+            if not media.url:
+                raise PermanentError("Instagram fetches media from a public URL; none was given")
+        if len(request.media) == 1:
+            data = self._item(request.media[0], carousel=False)
+        else:
+            children = [
+                self._container(connection, self._item(m, carousel=True))
+                for m in request.media[:10]
+            ]
+            data = {"media_type": "CAROUSEL", "children": ",".join(children)}
+        data["caption"] = request.text
+        container = self._container(connection, data)
+        return PendingPublish(self.name, container, {"ig_user_id": connection.entity_id}, 10)
+
+    def _item(self, media, *, carousel: bool) -> dict:
+        if media.is_video:
+            data = {"media_type": "VIDEO" if carousel else "REELS", "video_url": media.url}
+            if not carousel:
+                data["share_to_feed"] = "true"
+        else:
+            data = {"image_url": media.url}
+            if media.alt_text:
+                data["alt_text"] = media.alt_text
+        if carousel:
+            data["is_carousel_item"] = "true"
+        return data
+
+    def _container(self, connection, data: dict) -> str:
+        url = self.graph(f"/{connection.entity_id}/media")
+        return self.call(connection, "POST", url, data=data).json()["id"]
+
+    def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
+        url = self.graph(f"/{pending.handle}", fields="status_code,status")
+        container = self.call(connection, "GET", url).json()
+        status = container.get("status_code")
+        if status == "IN_PROGRESS":
+            return pending
+        if status == "PUBLISHED":  # published by an earlier attempt: never publish twice
+            return self._latest(connection)
+        if status != "FINISHED":
+            raise self._container_error(status, container.get("status", ""))
+        url = self.graph(f"/{connection.entity_id}/media_publish")
+        media_id = self.call(connection, "POST", url, data={"creation_id": pending.handle}).json()[
+            "id"
+        ]
+        return PublishResult(media_id, self._permalink(connection, media_id))
+
+    def _container_error(self, status: str, detail: str):
+        message = f"Instagram could not prepare the media ({status}): {detail}"
+        if any(code in detail for code in RETRYABLE_SUBCODES):
+            return RetryableError(message, code=status)
+        return PermanentError(message, code=status or "ERROR")
+
+    def _permalink(self, connection, media_id: str) -> str:
+        url = self.graph(f"/{media_id}", fields="permalink")
+        return self.call(connection, "GET", url).json().get("permalink", "")
+
+    def _latest(self, connection) -> PublishResult:
+        url = self.graph(f"/{connection.entity_id}/media", fields="id,permalink", limit=1)
+        latest = self.call(connection, "GET", url).json()["data"][0]
+        return PublishResult(latest["id"], latest.get("permalink", ""))
+
+    def classify(self, response, body):
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict) and "viewers" in (error.get("message") or ""):
+            # Code 10 normally means a missing permission, but on insights it means the post
+            # has too few viewers for numbers yet: not a reason to ask for a reconnect.
+            return PermanentError(error["message"], code="not_enough_viewers")
+        return super().classify(response, body)
+
+    # -- metrics, history ----------------------------------------------------------------------
+
+    def metrics(self, connection, post_id: str) -> dict:
+        url = self.graph(f"/{post_id}/insights", metric=INSIGHTS)
+        try:
+            data = self.call(connection, "GET", url).json().get("data", [])
+        except PermanentError as exc:
+            if exc.code != "not_enough_viewers":
+                raise
+            data = []
+        values = {row["name"]: (row.get("values") or [{}])[0].get("value", 0) for row in data}
+        return {
+            "views": values.get("views", 0),
+            "engagement": values.get("total_interactions", 0),
+            "saved": values.get("saved", 0),
+            "likes": values.get("likes", 0),
+            "comments": values.get("comments", 0),
+            "shares": values.get("shares", 0),
+        }
+
+    def recent_posts(self, connection, *, limit: int = 20) -> list[RecentPost]:
+        url = self.graph(
+            f"/{connection.entity_id}/media",
+            fields="id,caption,permalink,timestamp",
+            limit=min(limit, 100),
+        )
+        media = self.call(connection, "GET", url).json().get("data", [])
+        return [
+            RecentPost(m["id"], m.get("caption", ""), m.get("permalink", ""))
+            for m in media
+            if m.get("caption")
+        ]

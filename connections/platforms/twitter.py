@@ -1,0 +1,242 @@
+"""X (Twitter) API v2: OAuth 2.0 + PKCE, tweets and threads, media upload, metrics."""
+
+from __future__ import annotations
+
+from connections.platforms.base import (
+    AccountInfo,
+    PendingPublish,
+    PermanentError,
+    Platform,
+    PlatformError,
+    PostRequest,
+    PublishedItem,
+    PublishResult,
+    ReauthError,
+    RecentPost,
+    RetryableError,
+    TokenSet,
+    retry_after_epoch,
+)
+
+CHUNK_SIZE = 1024 * 1024  # the docs' 1 MB APPEND segments
+PROBLEM = "https://api.x.com/2/problems/"
+# Body strings X uses for content it will never accept (a retry cannot help).
+CONTENT_REJECTIONS = (
+    "duplicate content",
+    "not permitted to perform this action",
+    "maximum of 4 items",
+    "invalid URL",
+    "longer than 2 minutes",
+    "user-suspended",
+)
+
+
+class Twitter(Platform):
+    name = "twitter"
+    label = "X"
+    scopes = ["tweet.read", "tweet.write", "users.read", "media.write", "offline.access"]
+    uses_pkce = True
+    auth_path = "/i/oauth2/authorize"
+    setting_hint = (
+        "TWITTER_CLIENT_ID and TWITTER_CLIENT_SECRET (an OAuth 2.0 app on developer.x.com)"
+    )
+
+    # -- OAuth ---------------------------------------------------------------------------------
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str = "") -> TokenSet:
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        return self.token_request(self.url("api", "/2/oauth2/token"), data=data, auth=self._basic)
+
+    def refresh(self, refresh_token: str) -> TokenSet:
+        # Single-use: the answer carries a new refresh token; the old one is dead from now on.
+        data = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        return self.token_request(self.url("api", "/2/oauth2/token"), data=data, auth=self._basic)
+
+    @property
+    def _basic(self) -> tuple[str, str]:
+        return (self.client_id, self.client_secret)
+
+    def revoke(self, connection) -> None:
+        token = connection.refresh_token or connection.access_token
+        data = {"token": token, "client_id": self.client_id}
+        self.request("POST", self.url("api", "/2/oauth2/revoke"), data=data, auth=self._basic)
+
+    def accounts(self, tokens: TokenSet) -> list[AccountInfo]:
+        url = self.url("api", "/2/users/me", **{"user.fields": "username,name,profile_image_url"})
+        user = self.request("GET", url, token=tokens.access_token).json()["data"]
+        return [
+            AccountInfo(
+                entity_id=user["id"],
+                username=f"@{user['username']}",
+                display_name=user.get("name", ""),
+                avatar_url=user.get("profile_image_url", ""),
+                extra={"handle": user["username"]},
+            )
+        ]
+
+    # -- publishing ----------------------------------------------------------------------------
+
+    def publish(self, connection, request: PostRequest) -> PublishResult | PendingPublish:
+        """Post a tweet or a thread (each item replies to the previous); resume after
+        ``request.already_published``. A video still processing returns a pending handle."""
+        texts = self._texts(request)
+        done = list(request.already_published)
+        media_ids: list[str] = []
+        if not done and request.media:
+            media_ids, pending_video = self._upload_all(connection, request.media)
+            if pending_video:
+                state = {"texts": texts, "media_ids": media_ids}
+                return PendingPublish(self.name, pending_video["id"], state, pending_video["after"])
+        return self._post_texts(connection, texts, media_ids, done)
+
+    def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
+        info = self._media_status(connection, pending.handle)
+        state = info.get("state")
+        if state == "failed":
+            error = info.get("error", {}).get("message", "media processing failed")
+            raise PermanentError(f"X could not process the video: {error}", code="media_failed")
+        if state != "succeeded":
+            pending.check_after = int(info.get("check_after_secs", 5))
+            return pending
+        return self._post_texts(connection, pending.state["texts"], pending.state["media_ids"], [])
+
+    def _texts(self, request: PostRequest) -> list[str]:
+        first = request.text
+        if request.link and request.link not in first:
+            first = f"{first}\n\n{request.link}".strip()
+        return [first, *request.thread]
+
+    def _post_texts(self, connection, texts, media_ids, done) -> PublishResult:
+        items = list(done)
+        for index in range(len(done), len(texts)):
+            body: dict = {"text": texts[index]}
+            if index == 0 and media_ids:
+                body["media"] = {"media_ids": media_ids}
+            if items:
+                body["reply"] = {"in_reply_to_tweet_id": items[-1].post_id}
+            try:
+                data = self.call(connection, "POST", self.url("api", "/2/tweets"), json=body)
+            except PlatformError as exc:
+                exc.published = items  # what went out, so a retry resumes after it
+                raise
+            tweet_id = data.json()["data"]["id"]
+            items.append(PublishedItem(tweet_id, self.post_url(connection, tweet_id)))
+        return PublishResult(items[0].post_id, items[0].post_url, items)
+
+    def post_url(self, connection, tweet_id: str) -> str:
+        handle = connection.extra.get("handle") or connection.username.lstrip("@") or "i"
+        return f"https://x.com/{handle}/status/{tweet_id}"
+
+    # -- media ---------------------------------------------------------------------------------
+
+    def _upload_all(self, connection, media) -> tuple[list[str], dict | None]:
+        ids, pending = [], None
+        for item in media:
+            if item.is_video:
+                media_id, processing = self._upload_chunked(connection, item)
+                if processing and processing.get("state") != "succeeded":
+                    pending = {"id": media_id, "after": int(processing.get("check_after_secs", 5))}
+            else:
+                media_id = self._upload_image(connection, item)
+            ids.append(media_id)
+        return ids, pending
+
+    def _upload_image(self, connection, media) -> str:
+        files = {"media": (media.filename, media.bytes_or_fail(), media.content_type)}
+        data = {
+            "media_category": "tweet_gif" if media.content_type == "image/gif" else "tweet_image"
+        }
+        response = self.call(
+            connection, "POST", self.url("api", "/2/media/upload"), data=data, files=files
+        )
+        return response.json()["data"]["id"]
+
+    def _upload_chunked(self, connection, media) -> tuple[str, dict | None]:
+        content = media.bytes_or_fail()
+        init = {
+            "media_type": media.content_type,
+            "total_bytes": len(content),
+            "media_category": "tweet_video",
+        }
+        url = self.url("api", "/2/media/upload/initialize")
+        media_id = self.call(connection, "POST", url, json=init).json()["data"]["id"]
+        for index, start in enumerate(range(0, len(content), CHUNK_SIZE)):
+            chunk = content[start : start + CHUNK_SIZE]
+            self.call(
+                connection,
+                "POST",
+                self.url("api", f"/2/media/upload/{media_id}/append"),
+                data={"segment_index": str(index)},
+                files={"media": (media.filename, chunk, "application/octet-stream")},
+            )
+        url = self.url("api", f"/2/media/upload/{media_id}/finalize")
+        finalized = self.call(connection, "POST", url).json().get("data", {})
+        return media_id, finalized.get("processing_info")
+
+    def _media_status(self, connection, media_id: str) -> dict:
+        url = self.url("api", "/2/media/upload", command="STATUS", media_id=media_id)
+        return self.call(connection, "GET", url).json()["data"].get("processing_info", {})
+
+    # -- delete, metrics, history --------------------------------------------------------------
+
+    def delete(self, connection, post_id: str) -> None:
+        try:
+            self.call(connection, "DELETE", self.url("api", f"/2/tweets/{post_id}"))
+        except PermanentError as exc:
+            if exc.code != "404":
+                raise
+
+    def metrics(self, connection, post_id: str) -> dict:
+        fields = "public_metrics,non_public_metrics"
+        url = self.url("api", f"/2/tweets/{post_id}", **{"tweet.fields": fields})
+        tweet = self.call(connection, "GET", url).json()["data"]
+        public = tweet.get("public_metrics", {})
+        private = tweet.get("non_public_metrics", {})
+        return {
+            "likes": public.get("like_count", 0),
+            "retweets": public.get("retweet_count", 0),
+            "replies": public.get("reply_count", 0),
+            "quotes": public.get("quote_count", 0),
+            "bookmarks": public.get("bookmark_count", 0),
+            "impressions": public.get("impression_count", private.get("impression_count", 0)),
+            "urlClicks": private.get("url_link_clicks", 0),
+            "profileClicks": private.get("user_profile_clicks", 0),
+        }
+
+    def recent_posts(self, connection, *, limit: int = 20) -> list[RecentPost]:
+        params = {
+            "max_results": max(5, min(limit, 100)),
+            "tweet.fields": "created_at",
+            "exclude": "retweets,replies",
+        }
+        url = self.url("api", f"/2/users/{connection.entity_id}/tweets", **params)
+        tweets = self.call(connection, "GET", url).json().get("data", [])
+        return [
+            RecentPost(tweet["id"], tweet["text"], self.post_url(connection, tweet["id"]))
+            for tweet in tweets[:limit]
+        ]
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def classify(self, response, body):
+        problem = body.get("type", "") if isinstance(body, dict) else ""
+        detail = (body.get("detail") or body.get("title") or "") if isinstance(body, dict) else ""
+        detail = detail or response.text[:300]
+        status = response.status_code
+        if status == 429 or problem in (f"{PROBLEM}rate-limit-exceeded", f"{PROBLEM}usage-capped"):
+            wait = retry_after_epoch(response.headers.get("x-rate-limit-reset"))
+            return RetryableError(f"X rate limit: {detail}", retry_after=wait, code="429")
+        if "Unsupported Authentication" in detail:
+            return ReauthError(f"X rejected the token: {detail}")
+        if status == 401:
+            return ReauthError(f"X rejected the token: {detail}", refreshable=True, code="401")
+        if status in (400, 403) and any(text in detail for text in CONTENT_REJECTIONS):
+            return PermanentError(f"X rejected the post: {detail}", code=str(status))
+        if status == 404:
+            return PermanentError(f"X: {detail or 'not found'}", code="404")
+        return None

@@ -1,0 +1,218 @@
+"""Sandbox state changes: sign-in, codes and tokens, faults, posts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from connections.sandbox.models import (
+    SandboxAccount,
+    SandboxFault,
+    SandboxGrant,
+    SandboxPost,
+    SandboxToken,
+    new_token,
+)
+
+# Access-token lifetimes of the real platforms (seconds; None = no expiry).
+TOKEN_LIFETIMES = {
+    "twitter": 2 * 3600,
+    "linkedin": 60 * 86400,
+    "facebook": 60 * 86400,
+    "instagram": 60 * 86400,
+    "tiktok": 86400,
+    "reddit": 3600,
+}
+REFRESHABLE = {"twitter", "linkedin", "tiktok", "reddit"}
+ROTATING = {"twitter", "tiktok"}  # each refresh returns a new refresh token; the old one dies
+CODE_TTL = timedelta(minutes=10)
+
+
+class SandboxError(Exception):
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message or code
+
+
+def numeric_id() -> str:
+    return str(10**17 + secrets.randbelow(9 * 10**17))
+
+
+def base36_id() -> str:
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+    return "".join(secrets.choice(alphabet) for _ in range(7))
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def sign_in(*, platform: str, username: str) -> SandboxAccount:
+    """The fake person approving the consent screen, with their pages/organizations."""
+    username = username.strip().lstrip("@") or "sandbox-user"
+    account, created = SandboxAccount.objects.get_or_create(
+        platform=platform,
+        entity_id=f"{platform}-{username}",
+        defaults={"username": username, "display_name": username.replace("-", " ").title()},
+    )
+    if created:
+        _create_children(account)
+    return account
+
+
+def _create_children(account: SandboxAccount) -> None:
+    name = account.display_name
+    children = {
+        "facebook": [("page", f"{name} Page"), ("page", f"{name} Labs")],
+        "linkedin": [("organization", f"{name} Inc")],
+        "instagram": [("business", f"{account.username}.app")],
+    }.get(account.platform, [])
+    for kind, title in children:
+        SandboxAccount.objects.create(
+            platform=account.platform,
+            entity_id=numeric_id(),
+            username=title.lower().replace(" ", ""),
+            display_name=title,
+            account_type=kind,
+            parent=account,
+        )
+
+
+def can_act_for(token: SandboxToken, account: SandboxAccount) -> bool:
+    return account.pk == token.account_id or account.parent_id == token.account_id
+
+
+# --- codes and tokens --------------------------------------------------------------------------
+
+
+def grant_code(*, account, redirect_uri: str, code_challenge: str = "", scope: str = ""):
+    return SandboxGrant.objects.create(
+        account=account, redirect_uri=redirect_uri, code_challenge=code_challenge, scope=scope
+    )
+
+
+def redeem_code(*, code: str, redirect_uri: str, code_verifier: str = "") -> SandboxToken:
+    """Exchange an authorization code once, checking redirect URI and PKCE like the real ones."""
+    with transaction.atomic():
+        grant = SandboxGrant.objects.select_for_update().filter(code=code).first()
+        if grant is None or grant.used or grant.created_at < timezone.now() - CODE_TTL:
+            raise SandboxError("invalid_grant", "authorization code is invalid or expired")
+        if grant.redirect_uri != redirect_uri:
+            raise SandboxError("invalid_grant", "redirect_uri does not match")
+        if grant.code_challenge and challenge_of(code_verifier) != grant.code_challenge:
+            raise SandboxError("invalid_grant", "code_verifier does not match the challenge")
+        grant.used = True
+        grant.save(update_fields=["used"])
+        return issue_token(grant.account, scope=grant.scope)
+
+
+def challenge_of(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def issue_token(account, *, scope: str = "", refresh_token: str | None = None, lifetime=True):
+    platform = account.platform
+    seconds = TOKEN_LIFETIMES[platform] if lifetime else None
+    if refresh_token is None:
+        refresh_token = new_token() if platform in REFRESHABLE else ""
+    return SandboxToken.objects.create(
+        account=account,
+        scope=scope,
+        refresh_token=refresh_token,
+        expires_at=timezone.now() + timedelta(seconds=seconds) if seconds else None,
+    )
+
+
+def refresh(*, platform: str, refresh_token: str) -> SandboxToken:
+    """A refresh grant. Rotating platforms (X, TikTok) accept each refresh token once; reusing a
+    spent one revokes the whole token family, as X does."""
+    with transaction.atomic():
+        token = (
+            SandboxToken.objects.select_for_update()
+            .filter(account__platform=platform, refresh_token=refresh_token)
+            .order_by("-created_at")
+            .first()
+        )
+        if token is None or token.revoked:
+            raise SandboxError("invalid_grant", "refresh token is invalid or revoked")
+        if platform not in ROTATING:
+            return issue_token(token.account, scope=token.scope, refresh_token=refresh_token)
+        if not token.refresh_used:
+            token.refresh_used = True
+            token.save(update_fields=["refresh_used"])
+            return issue_token(token.account, scope=token.scope)
+        revoke_tokens(token.account)  # committed: the error below must not roll it back
+    raise SandboxError("invalid_grant", "refresh token was already used")
+
+
+def authenticate(header: str) -> SandboxToken | None:
+    """The live token of an ``Authorization: Bearer|OAuth <token>`` header, if any."""
+    _, _, value = (header or "").partition(" ")
+    token = SandboxToken.objects.select_related("account").filter(access_token=value).first()
+    return token if token and token.is_valid else None
+
+
+def revoke_tokens(account: SandboxAccount) -> None:
+    SandboxToken.objects.filter(account=account).update(revoked=True)
+
+
+def revoke_token(value: str) -> None:
+    SandboxToken.objects.filter(access_token=value).update(revoked=True)
+    SandboxToken.objects.filter(refresh_token=value).update(revoked=True)
+
+
+# --- faults ------------------------------------------------------------------------------------
+
+
+def inject_fault(*, account, kind: str, count: int = 1, retry_after: int = 30) -> SandboxFault:
+    """Make the account's next ``count`` API calls fail with ``kind``."""
+    return SandboxFault.objects.create(
+        account=account, kind=kind, remaining=count, retry_after=retry_after
+    )
+
+
+def take_fault(account: SandboxAccount) -> SandboxFault | None:
+    """Consume one injected failure of this account (or of the account it belongs to)."""
+    owners = [account.pk, account.parent_id] if account.parent_id else [account.pk]
+    with transaction.atomic():
+        fault = SandboxFault.objects.select_for_update().filter(account__in=owners).first()
+        if fault is None:
+            return None
+        if fault.remaining <= 1:
+            fault.delete()
+        else:
+            SandboxFault.objects.filter(pk=fault.pk).update(remaining=fault.remaining - 1)
+        if fault.kind == SandboxFault.Kind.REVOKED:
+            revoke_tokens(account)
+            if account.parent_id:
+                revoke_tokens(account.parent)
+        return fault
+
+
+def clear_faults(*, account) -> None:
+    SandboxFault.objects.filter(account=account).delete()
+
+
+# --- posts -------------------------------------------------------------------------------------
+
+
+def create_post(*, account, post_id: str | None = None, **fields) -> SandboxPost:
+    return SandboxPost.objects.create(account=account, post_id=post_id or numeric_id(), **fields)
+
+
+def delete_post(*, post: SandboxPost) -> SandboxPost:
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    return post
+
+
+def live_post(account_ids, post_id: str) -> SandboxPost | None:
+    return SandboxPost.objects.filter(
+        account__in=account_ids, post_id=post_id, deleted_at__isnull=True
+    ).first()

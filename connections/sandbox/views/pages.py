@@ -1,0 +1,66 @@
+"""Sandbox pages for people: each account's feed, and fault injection."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from connections.sandbox import services
+from connections.sandbox.models import SandboxAccount, SandboxFault
+from connections.sandbox.views.common import sandbox_only
+
+
+class FaultForm(forms.Form):
+    kind = forms.ChoiceField(choices=SandboxFault.Kind.choices)
+    count = forms.IntegerField(min_value=1, max_value=100, initial=1, help_text="next N calls")
+    retry_after = forms.IntegerField(
+        min_value=1, max_value=3600, initial=30, help_text="seconds (rate limits)"
+    )
+
+
+@sandbox_only
+@login_required
+def index(request):
+    accounts = SandboxAccount.objects.filter(parent__isnull=True).prefetch_related("children")
+    return render(request, "sandbox/index.html", {"accounts": accounts})
+
+
+@sandbox_only
+@login_required
+def feed(request, account_id):
+    account = get_object_or_404(SandboxAccount, pk=account_id)
+    posts = account.posts.all()[:100]
+    return render(
+        request,
+        "sandbox/feed.html",
+        {
+            "account": account,
+            "posts": posts,
+            "faults": account.faults.all(),
+            "form": FaultForm(),
+        },
+    )
+
+
+@sandbox_only
+@login_required
+@require_POST
+def inject_fault(request, account_id):
+    account = get_object_or_404(SandboxAccount, pk=account_id)
+    form = FaultForm(request.POST)
+    if form.is_valid():
+        services.inject_fault(account=account, **form.cleaned_data)
+        messages.success(request, "Sandbox fault armed.")
+    return redirect("sandbox:feed", account_id=account.pk)
+
+
+@sandbox_only
+@login_required
+@require_POST
+def clear_faults(request, account_id):
+    account = get_object_or_404(SandboxAccount, pk=account_id)
+    services.clear_faults(account=account)
+    return redirect("sandbox:feed", account_id=account.pk)

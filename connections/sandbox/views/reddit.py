@@ -1,0 +1,232 @@
+"""Sandbox Reddit: OAuth (Basic auth, permanent refresh tokens), submit, media lease, S3, info."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.text import slugify
+
+from connections.sandbox import services
+from connections.sandbox.models import SandboxMedia, SandboxPost
+from connections.sandbox.views.common import Errors, api, open_endpoint, token_json
+
+
+class RedditErrors(Errors):
+    def unauthorized(self):
+        return JsonResponse({"message": "Unauthorized", "error": 401}, status=401)
+
+    def rate_limited(self, retry_after):
+        response = JsonResponse({"message": "Too Many Requests", "error": 429}, status=429)
+        response["X-Ratelimit-Reset"] = str(retry_after)
+        response["X-Ratelimit-Remaining"] = "0"
+        return response
+
+    def server_error(self):
+        return JsonResponse({"message": "Internal Server Error", "error": 500}, status=500)
+
+    def rejected(self):
+        # Reddit reports submit failures inside an HTTP 200.
+        return submit_errors(["ALREADY_SUB", "that link has already been submitted", "url"])
+
+    def not_found(self):
+        return JsonResponse({"message": "Not Found", "error": 404}, status=404)
+
+
+errors = RedditErrors()
+
+
+def submit_errors(*errors_list) -> JsonResponse:
+    return JsonResponse({"json": {"errors": [list(e) for e in errors_list]}})
+
+
+def _client_ok(request) -> bool:
+    kind, _, value = request.headers.get("Authorization", "").partition(" ")
+    if kind.lower() != "basic":
+        return False
+    client_id, _, secret = base64.b64decode(value or b"").decode().partition(":")
+    return bool(client_id and secret)
+
+
+@open_endpoint
+def access_token(request):
+    if not _client_ok(request):
+        return JsonResponse({"message": "Unauthorized", "error": 401}, status=401)
+    data = request.POST
+    try:
+        if data.get("grant_type") == "refresh_token":
+            issued = services.refresh(
+                platform="reddit", refresh_token=data.get("refresh_token", "")
+            )
+            body = token_json(issued)
+            body.pop("refresh_token", None)  # Reddit keeps the same refresh token
+            return JsonResponse(body)
+        issued = services.redeem_code(
+            code=data.get("code", ""), redirect_uri=data.get("redirect_uri", "")
+        )
+    except services.SandboxError:
+        return JsonResponse({"error": "invalid_grant"}, status=400)
+    return JsonResponse(token_json(issued))
+
+
+@open_endpoint
+def revoke_token(request):
+    services.revoke_token(request.POST.get("token", ""))
+    return HttpResponse(status=204)
+
+
+@api(errors)
+def me(request):
+    account = request.sandbox_token.account
+    return JsonResponse({"name": account.username, "id": account.entity_id, "icon_img": ""})
+
+
+def _permalink(post: SandboxPost) -> str:
+    return f"/r/{post.target}/comments/{post.post_id}/{slugify(post.title)[:40]}/"
+
+
+@api(errors)
+def submit(request):
+    data = request.POST
+    account = request.sandbox_token.account
+    subreddit = data.get("sr", "")
+    if not subreddit or subreddit.lower() in {"doesnotexist", "nosuchsub"}:
+        return submit_errors(["SUBREDDIT_NOEXIST", "that subreddit doesn't exist", "sr"])
+    if not data.get("title") or len(data["title"]) > 300:
+        return submit_errors(["TOO_LONG", "this is too long (max: 300)", "title"])
+    kind = data.get("kind", "self")
+    if kind == "video" and not data.get("video_poster_url"):
+        return submit_errors(["NO_POSTER", "a video needs a poster image", "video_poster_url"])
+    post = services.create_post(
+        account=account,
+        post_id=services.base36_id(),
+        kind=kind,
+        text=data.get("text", ""),
+        title=data["title"],
+        link=data.get("url", ""),
+        target=subreddit,
+        extra={"flair": data.get("flair_text") or data.get("flair_id", "")},
+    )
+    if kind in ("image", "video", "videogif"):
+        # Media posts only get a websocket URL back; the id shows up in the user's listing.
+        return JsonResponse(
+            {
+                "json": {
+                    "errors": [],
+                    "data": {
+                        "websocket_url": f"wss://ws-sandbox.redditmedia.com/{post.post_id}",
+                        "user_submitted_page": f"https://www.reddit.com/user/{account.username}/submitted/",
+                    },
+                }
+            }
+        )
+    url = f"https://www.reddit.com{_permalink(post)}"
+    return JsonResponse(
+        {
+            "json": {
+                "errors": [],
+                "data": {"url": url, "id": post.post_id, "name": f"t3_{post.post_id}"},
+            }
+        }
+    )
+
+
+@api(errors)
+def media_asset(request):
+    media = SandboxMedia.objects.create(
+        account=request.sandbox_token.account,
+        media_id=services.base36_id(),
+        content_type=request.POST.get("mimetype", ""),
+        state={"filepath": request.POST.get("filepath", "")},
+    )
+    action = "//" + request.get_host() + "/sandbox/reddit/api/s3"
+    fields = [
+        {"name": "key", "value": f"sandbox/{media.media_id}/{media.state['filepath']}"},
+        {"name": "acl", "value": "public-read"},
+        {"name": "Content-Type", "value": media.content_type},
+    ]
+    return JsonResponse(
+        {
+            "args": {"action": action, "fields": fields},
+            "asset": {"asset_id": media.media_id, "websocket_url": ""},
+        }
+    )
+
+
+@open_endpoint
+def s3_upload(request):
+    if "file" not in request.FILES or not request.POST.get("key"):
+        return HttpResponse(
+            "<Error><Code>InvalidArgument</Code></Error>",
+            status=400,
+            content_type="application/xml",
+        )
+    location = f"https://sandbox-s3.example/{request.POST['key']}"
+    return HttpResponse(
+        f"<PostResponse><Location>{location}</Location><Key>{request.POST['key']}</Key></PostResponse>",
+        status=201,
+        content_type="application/xml",
+    )
+
+
+@api(errors)
+def delete(request):
+    post = services.live_post(
+        [request.sandbox_token.account_id], request.POST.get("id", "").removeprefix("t3_")
+    )
+    if post is not None:
+        services.delete_post(post=post)
+    return JsonResponse({})
+
+
+def _thing(post: SandboxPost) -> dict:
+    ups = post.metric("ups", 2)
+    ratio = 0.7 + (post.metric("ratio", 0) % 30) / 100
+    return {
+        "kind": "t3",
+        "data": {
+            "id": post.post_id,
+            "name": f"t3_{post.post_id}",
+            "title": post.title,
+            "selftext": post.text,
+            "subreddit": post.target,
+            "permalink": _permalink(post),
+            "url": post.link or f"https://www.reddit.com{_permalink(post)}",
+            "score": int(ups * (2 * ratio - 1)),
+            "ups": ups,
+            "upvote_ratio": round(ratio, 2),
+            "num_comments": post.metric("comments", 0.3),
+            "created_utc": post.created_at.timestamp(),
+        },
+    }
+
+
+@api(errors)
+def info(request):
+    ids = [i.removeprefix("t3_") for i in request.GET.get("id", "").split(",") if i]
+    posts = SandboxPost.objects.filter(
+        account=request.sandbox_token.account, post_id__in=ids, deleted_at__isnull=True
+    )
+    return JsonResponse(
+        {"kind": "Listing", "data": {"children": [_thing(p) for p in posts], "after": None}}
+    )
+
+
+@api(errors)
+def submitted(request, username):
+    posts = SandboxPost.objects.filter(
+        account=request.sandbox_token.account, deleted_at__isnull=True
+    )[: int(request.GET.get("limit", 25))]
+    return JsonResponse(
+        {
+            "kind": "Listing",
+            "data": {
+                "children": [_thing(p) for p in posts],
+                "after": None,
+                "dist": len(posts),
+                "before": None,
+                "modhash": str(int(time.time())),
+            },
+        }
+    )

@@ -1,0 +1,436 @@
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from responses import matchers
+
+from connections.models import Connection
+from connections.platforms import get_adapter
+from connections.platforms.base import (
+    Media,
+    PendingPublish,
+    PermanentError,
+    PlatformTimeout,
+    PostRequest,
+    PublishedItem,
+    ReauthError,
+    RetryableError,
+    pkce_challenge,
+)
+
+API = "https://api.x.com/2"
+pytestmark = pytest.mark.usefixtures("configured")
+
+
+@pytest.fixture
+def x():
+    return get_adapter("twitter")
+
+
+@pytest.fixture
+def connection(make_connection):
+    return make_connection(
+        "twitter", entity_id="2244994945", username="@olive", extra={"handle": "olive"}
+    )
+
+
+def bearer(token="access-1"):
+    return matchers.header_matcher({"Authorization": f"Bearer {token}"})
+
+
+def test_authorization_url_carries_pkce_challenge_state_and_scopes(x):
+    url = x.authorization_url(redirect_uri="https://app/cb", state="s1", code_verifier="v" * 50)
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://x.com/i/oauth2/authorize"
+    assert query["client_id"] == ["twitter-client"]
+    assert query["state"] == ["s1"]
+    assert query["code_challenge"] == [pkce_challenge("v" * 50)]
+    assert query["code_challenge_method"] == ["S256"]
+    assert "offline.access" in query["scope"][0].split()
+
+
+def test_exchange_code_sends_the_verifier_with_basic_auth(x, mocked):
+    mocked.post(
+        f"{API}/oauth2/token",
+        json={
+            "token_type": "bearer",
+            "expires_in": 7200,
+            "access_token": "a",
+            "refresh_token": "r",
+            "scope": "tweet.read tweet.write",
+        },
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "grant_type": "authorization_code",
+                    "code": "c",
+                    "redirect_uri": "https://app/cb",
+                    "code_verifier": "ver",
+                }
+            ),
+            matchers.header_matcher(
+                {"Authorization": "Basic dHdpdHRlci1jbGllbnQ6dHdpdHRlci1zZWNyZXQ="}
+            ),
+        ],
+    )
+    tokens = x.exchange_code(code="c", redirect_uri="https://app/cb", code_verifier="ver")
+    assert (tokens.access_token, tokens.refresh_token, tokens.expires_in) == ("a", "r", 7200)
+    assert tokens.scopes == ["tweet.read", "tweet.write"]
+
+
+def test_refresh_returns_the_rotated_pair_and_a_spent_token_needs_reauth(x, mocked):
+    mocked.post(
+        f"{API}/oauth2/token",
+        json={"access_token": "a2", "refresh_token": "r2", "expires_in": 7200},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"grant_type": "refresh_token", "refresh_token": "r1"}
+            )
+        ],
+    )
+    mocked.post(
+        f"{API}/oauth2/token",
+        status=400,
+        json={
+            "error": "invalid_request",
+            "error_description": "Value passed for the token was invalid.",
+        },
+    )
+    assert x.refresh("r1").refresh_token == "r2"
+    with pytest.raises(ReauthError, match="token was invalid"):
+        x.refresh("r1")
+
+
+def test_account_lookup(x, mocked):
+    mocked.get(
+        f"{API}/users/me",
+        json={
+            "data": {
+                "id": "2244994945",
+                "name": "Olive",
+                "username": "olive",
+                "profile_image_url": "https://pbs/x.jpg",
+            }
+        },
+        match=[
+            bearer("a"),
+            matchers.query_param_matcher({"user.fields": "username,name,profile_image_url"}),
+        ],
+    )
+    from connections.platforms.base import TokenSet
+
+    [account] = x.accounts(TokenSet(access_token="a"))
+    assert (account.entity_id, account.username, account.display_name) == (
+        "2244994945",
+        "@olive",
+        "Olive",
+    )
+
+
+def test_thread_replies_to_the_previous_tweet_and_returns_every_id(x, connection, mocked):
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "1", "text": "one"}},
+        match=[bearer(), matchers.json_params_matcher({"text": "one\n\nhttps://ex.com"})],
+    )
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "2", "text": "two"}},
+        match=[
+            matchers.json_params_matcher({"text": "two", "reply": {"in_reply_to_tweet_id": "1"}})
+        ],
+    )
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "3", "text": "three"}},
+        match=[
+            matchers.json_params_matcher({"text": "three", "reply": {"in_reply_to_tweet_id": "2"}})
+        ],
+    )
+    result = x.publish(
+        connection, PostRequest(text="one", link="https://ex.com", thread=["two", "three"])
+    )
+    assert [item.post_id for item in result.items] == ["1", "2", "3"]
+    assert result.post_url == "https://x.com/olive/status/1"
+
+
+def test_thread_failure_reports_what_went_out_and_the_retry_resumes(x, connection, mocked):
+    mocked.post(f"{API}/tweets", status=201, json={"data": {"id": "1", "text": "one"}})
+    mocked.post(f"{API}/tweets", status=503, json={"title": "Service Unavailable"})
+    with pytest.raises(RetryableError) as failure:
+        x.publish(connection, PostRequest(text="one", thread=["two"]))
+    assert [item.post_id for item in failure.value.published] == ["1"]
+
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "2", "text": "two"}},
+        match=[
+            matchers.json_params_matcher({"text": "two", "reply": {"in_reply_to_tweet_id": "1"}})
+        ],
+    )
+    result = x.publish(
+        connection,
+        PostRequest(text="one", thread=["two"], already_published=failure.value.published),
+    )
+    assert [item.post_id for item in result.items] == ["1", "2"]
+
+
+def test_image_upload_then_tweet_with_media(x, connection, mocked):
+    mocked.post(
+        f"{API}/media/upload",
+        json={"data": {"id": "m1", "media_key": "3_m1", "expires_after_secs": 86400}},
+        match=[
+            bearer(),
+            matchers.multipart_matcher(
+                {"media": ("a.png", b"PNG", "image/png")}, data={"media_category": "tweet_image"}
+            ),
+        ],
+    )
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "9", "text": "pic"}},
+        match=[matchers.json_params_matcher({"text": "pic", "media": {"media_ids": ["m1"]}})],
+    )
+    result = x.publish(
+        connection,
+        PostRequest(text="pic", media=[Media("image/png", data=b"PNG", filename="a.png")]),
+    )
+    assert result.post_id == "9"
+
+
+def test_video_is_chunked_and_pending_until_processing_succeeds(x, connection, mocked, settings):
+    video = b"v" * (1024 * 1024 + 10)  # two APPEND segments
+    mocked.post(
+        f"{API}/media/upload/initialize",
+        json={"data": {"id": "v1", "media_key": "7_v1"}},
+        match=[
+            matchers.json_params_matcher(
+                {
+                    "media_type": "video/mp4",
+                    "total_bytes": len(video),
+                    "media_category": "tweet_video",
+                }
+            )
+        ],
+    )
+    for index in range(2):
+        mocked.post(
+            f"{API}/media/upload/v1/append",
+            json={"data": {}},
+            match=[
+                matchers.multipart_matcher(
+                    {
+                        "media": (
+                            "upload",
+                            video[index * 1048576 : (index + 1) * 1048576],
+                            "application/octet-stream",
+                        )
+                    },
+                    data={"segment_index": str(index)},
+                )
+            ],
+        )
+    mocked.post(
+        f"{API}/media/upload/v1/finalize",
+        json={"data": {"id": "v1", "processing_info": {"state": "pending", "check_after_secs": 3}}},
+    )
+    pending = x.publish(connection, PostRequest(text="vid", media=[Media("video/mp4", data=video)]))
+    assert isinstance(pending, PendingPublish)
+    assert pending.check_after == 3
+
+    status = f"{API}/media/upload"
+    query = matchers.query_param_matcher({"command": "STATUS", "media_id": "v1"})
+    mocked.get(
+        status,
+        json={"data": {"processing_info": {"state": "in_progress", "check_after_secs": 5}}},
+        match=[query],
+    )
+    mocked.get(status, json={"data": {"processing_info": {"state": "succeeded"}}}, match=[query])
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "77", "text": "vid"}},
+        match=[matchers.json_params_matcher({"text": "vid", "media": {"media_ids": ["v1"]}})],
+    )
+    stored = PendingPublish.from_dict(json.loads(json.dumps(pending.to_dict())))
+    assert x.check_pending(connection, stored).check_after == 5
+    assert x.check_pending(connection, stored).post_id == "77"
+
+
+def test_failed_video_processing_is_permanent(x, connection, mocked):
+    mocked.get(
+        f"{API}/media/upload",
+        json={
+            "data": {"processing_info": {"state": "failed", "error": {"message": "InvalidMedia"}}}
+        },
+    )
+    with pytest.raises(PermanentError, match="InvalidMedia"):
+        x.check_pending(
+            connection, PendingPublish("twitter", "v1", {"texts": ["a"], "media_ids": ["v1"]})
+        )
+
+
+def test_delete_and_already_deleted(x, connection, mocked):
+    mocked.delete(f"{API}/tweets/5", json={"data": {"deleted": True}}, match=[bearer()])
+    mocked.delete(
+        f"{API}/tweets/6",
+        status=404,
+        json={
+            "title": "Not Found Error",
+            "type": "https://api.x.com/2/problems/resource-not-found",
+            "detail": "Could not find tweet",
+        },
+    )
+    x.delete(connection, "5")
+    x.delete(connection, "6")  # gone already counts as deleted
+
+
+def test_metrics_are_normalised_to_the_spec_names(x, connection, mocked):
+    mocked.get(
+        f"{API}/tweets/5",
+        json={
+            "data": {
+                "id": "5",
+                "text": "t",
+                "public_metrics": {
+                    "retweet_count": 12,
+                    "reply_count": 5,
+                    "like_count": 42,
+                    "quote_count": 2,
+                    "bookmark_count": 8,
+                    "impression_count": 1500,
+                },
+                "non_public_metrics": {
+                    "impression_count": 1500,
+                    "url_link_clicks": 23,
+                    "user_profile_clicks": 7,
+                },
+            }
+        },
+        match=[matchers.query_param_matcher({"tweet.fields": "public_metrics,non_public_metrics"})],
+    )
+    assert x.metrics(connection, "5") == {
+        "likes": 42,
+        "retweets": 12,
+        "replies": 5,
+        "quotes": 2,
+        "bookmarks": 8,
+        "impressions": 1500,
+        "urlClicks": 23,
+        "profileClicks": 7,
+    }
+
+
+def test_recent_posts(x, connection, mocked):
+    mocked.get(
+        f"{API}/users/2244994945/tweets",
+        json={"data": [{"id": "1", "text": "hello", "created_at": "2026-01-01T00:00:00Z"}]},
+    )
+    [post] = x.recent_posts(connection, limit=5)
+    assert (post.post_id, post.text) == ("1", "hello")
+
+
+def test_rate_limit_is_retryable_with_the_reset_delay(x, connection, mocked, time_machine_now):
+    reset = int(time_machine_now.timestamp()) + 120
+    mocked.post(
+        f"{API}/tweets",
+        status=429,
+        json={
+            "title": "Too Many Requests",
+            "type": "https://api.x.com/2/problems/rate-limit-exceeded",
+            "detail": "Too Many Requests",
+        },
+        headers={"x-rate-limit-reset": str(reset)},
+    )
+    with pytest.raises(RetryableError) as failure:
+        x.publish(connection, PostRequest(text="hi"))
+    assert failure.value.retry_after == pytest.approx(120, abs=1)
+
+
+def test_duplicate_content_is_permanent(x, connection, mocked):
+    mocked.post(
+        f"{API}/tweets",
+        status=403,
+        json={
+            "title": "Forbidden",
+            "detail": "You are not allowed to create a Tweet with duplicate content.",
+            "type": "about:blank",
+        },
+    )
+    with pytest.raises(PermanentError, match="duplicate content"):
+        x.publish(connection, PostRequest(text="hi"))
+
+
+def test_expired_token_is_refreshed_once_and_the_call_replayed(x, connection, mocked):
+    mocked.post(
+        f"{API}/tweets",
+        status=401,
+        json={"title": "Unauthorized", "detail": "Unauthorized"},
+        match=[bearer("access-1")],
+    )
+    mocked.post(
+        f"{API}/oauth2/token",
+        json={"access_token": "access-2", "refresh_token": "refresh-2", "expires_in": 7200},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"grant_type": "refresh_token", "refresh_token": "refresh-1"}
+            )
+        ],
+    )
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": "1", "text": "hi"}},
+        match=[bearer("access-2")],
+    )
+    assert x.publish(connection, PostRequest(text="hi")).post_id == "1"
+    stored = Connection.objects.get(pk=connection.pk)
+    assert (stored.access_token, stored.refresh_token) == ("access-2", "refresh-2")
+
+
+def test_revoked_token_marks_the_connection_needs_reauth(x, connection, mocked):
+    mocked.post(
+        f"{API}/tweets", status=401, json={"title": "Unauthorized", "detail": "Unauthorized"}
+    )
+    mocked.post(
+        f"{API}/oauth2/token",
+        status=400,
+        json={
+            "error": "invalid_request",
+            "error_description": "Value passed for the token was invalid.",
+        },
+    )
+    with pytest.raises(ReauthError):
+        x.publish(connection, PostRequest(text="hi"))
+    stored = Connection.objects.get(pk=connection.pk)
+    assert stored.health == Connection.Health.NEEDS_REAUTH
+    assert "Reconnect the account in Settings -> Connections" in stored.last_error
+
+
+def test_timeout_is_retryable_but_flags_an_unknown_outcome(x, connection, mocked):
+    mocked.post(f"{API}/tweets", body=requests.exceptions.ReadTimeout("slow"))
+    with pytest.raises(PlatformTimeout):
+        x.publish(connection, PostRequest(text="hi"))
+
+
+def test_server_error_is_retryable(x, connection, mocked):
+    mocked.post(
+        f"{API}/tweets",
+        status=503,
+        json={"title": "Service Unavailable", "detail": "Service Unavailable"},
+    )
+    with pytest.raises(RetryableError):
+        x.publish(connection, PostRequest(text="hi"))
+
+
+def test_resume_is_a_no_op_when_everything_went_out(x, connection):
+    done = [PublishedItem("1"), PublishedItem("2")]
+    result = x.publish(connection, PostRequest(text="a", thread=["b"], already_published=done))
+    assert [i.post_id for i in result.items] == ["1", "2"]

@@ -1,0 +1,126 @@
+"""The sandbox itself: fault injection seen through the real adapters, OAuth rules, gating."""
+
+import time
+
+import pytest
+
+from connections.models import Connection
+from connections.platforms import adapter_for
+from connections.platforms.base import (
+    PermanentError,
+    PlatformTimeout,
+    PostRequest,
+    ReauthError,
+    RetryableError,
+    Subreddit,
+)
+from connections.sandbox import services
+from connections.sandbox.models import SandboxAccount, SandboxFault
+from connections.tests.test_end_to_end import connect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def x_account(sandbox_server, logged_in_client):
+    connection = connect(logged_in_client, "twitter").get()
+    return connection, SandboxAccount.objects.get(
+        platform="twitter", entity_id=connection.entity_id
+    )
+
+
+def test_injected_rate_limit_then_recovery(x_account):
+    connection, account = x_account
+    services.inject_fault(
+        account=account, kind=SandboxFault.Kind.RATE_LIMIT, count=2, retry_after=90
+    )
+    adapter = adapter_for(connection)
+    for _ in range(2):
+        with pytest.raises(RetryableError) as failure:
+            adapter.publish(connection, PostRequest(text="hi"))
+        assert failure.value.retry_after == pytest.approx(90, abs=2)
+    assert adapter.publish(connection, PostRequest(text="hi")).post_id
+
+
+def test_injected_server_error_rejection_and_timeout(x_account):
+    connection, account = x_account
+    adapter = adapter_for(connection)
+    services.inject_fault(account=account, kind=SandboxFault.Kind.SERVER_ERROR)
+    with pytest.raises(RetryableError):
+        adapter.publish(connection, PostRequest(text="a"))
+    services.inject_fault(account=account, kind=SandboxFault.Kind.REJECTED)
+    with pytest.raises(PermanentError, match="duplicate"):
+        adapter.publish(connection, PostRequest(text="b"))
+    services.inject_fault(account=account, kind=SandboxFault.Kind.TIMEOUT)
+    with pytest.raises(PlatformTimeout):
+        adapter.publish(connection, PostRequest(text="c"))
+    time.sleep(0.5)  # let the sandbox thread finish its late answer before the test tears down
+
+
+def test_revoked_token_ends_in_needs_reauth(x_account):
+    connection, account = x_account
+    services.inject_fault(account=account, kind=SandboxFault.Kind.REVOKED)
+    with pytest.raises(ReauthError):
+        adapter_for(connection).publish(connection, PostRequest(text="a"))
+    assert Connection.objects.get(pk=connection.pk).health == Connection.Health.NEEDS_REAUTH
+
+
+def test_sandbox_refresh_rotates_and_a_reused_token_kills_the_family(x_account):
+    connection, _ = x_account
+    adapter = adapter_for(connection)
+    first = adapter.refresh(connection.refresh_token)
+    assert first.refresh_token
+    assert first.refresh_token != connection.refresh_token
+    with pytest.raises(ReauthError):
+        adapter.refresh(connection.refresh_token)  # spent: X revokes the whole family
+    with pytest.raises(ReauthError):
+        adapter.refresh(first.refresh_token)
+
+
+def test_reddit_rejection_arrives_in_a_200(sandbox_server, logged_in_client):
+    connection = connect(logged_in_client, "reddit").get()
+    with pytest.raises(PermanentError) as failure:
+        adapter_for(connection).publish(
+            connection, PostRequest(title="t", text="b", subreddits=[Subreddit("doesnotexist")])
+        )
+    assert failure.value.code == "SUBREDDIT_NOEXIST"
+
+
+def test_denial_on_the_sandbox_consent_page(sandbox_server, logged_in_client):
+    from urllib.parse import urlsplit
+
+    authorize = urlsplit(logged_in_client.post("/connections/twitter/connect/")["Location"])
+    page = logged_in_client.get(f"{authorize.path}?{authorize.query}")
+    params = {**dict(page.context["params"].items()), "decision": "deny"}
+    back = urlsplit(logged_in_client.post(authorize.path, params)["Location"])
+    response = logged_in_client.get(f"{back.path}?{back.query}", follow=True)
+    assert "not authorized" in " ".join(str(m) for m in response.context["messages"])
+    assert not Connection.objects.exists()
+
+
+def test_pkce_mismatch_is_refused(db):
+    account = services.sign_in(platform="twitter", username="olive")
+    grant = services.grant_code(account=account, redirect_uri="http://t/cb", code_challenge="abc")
+    with pytest.raises(services.SandboxError):
+        services.redeem_code(code=grant.code, redirect_uri="http://t/cb", code_verifier="wrong")
+
+
+def test_sandbox_is_404_when_disabled(client, settings, user):
+    settings.SANDBOX_ENABLED = False
+    client.force_login(user)
+    assert client.get("/sandbox/").status_code == 404
+    assert client.post("/sandbox/twitter/api/2/oauth2/token").status_code == 404
+
+
+def test_feed_page_and_fault_form(sandbox_server, logged_in_client):
+    connection = connect(logged_in_client, "twitter").get()
+    adapter_for(connection).publish(connection, PostRequest(text="hello sandbox"))
+    account = SandboxAccount.objects.get(entity_id=connection.entity_id)
+    page = logged_in_client.get(f"/sandbox/accounts/{account.pk}/").content.decode()
+    assert 'class="sandbox-label"' in page
+    assert "hello sandbox" in page
+    logged_in_client.post(
+        f"/sandbox/accounts/{account.pk}/faults",
+        {"kind": "server_error", "count": 3, "retry_after": 5},
+    )
+    assert account.faults.get().remaining == 3
