@@ -382,3 +382,6 @@ PERSONAS_MAX_PER_USER = env.int("PERSONAS_MAX_PER_USER", default=10)
 PERSONAS_ANALYSES_PER_PERSONA = env.int("PERSONAS_ANALYSES_PER_PERSONA", default=3)
 # A build still "building" after this long is treated as dead (worker lost) and may be restarted.
 PERSONAS_BUILD_STALE_SECONDS = env.int("PERSONAS_BUILD_STALE_SECONDS", default=900)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"PersonaPlatformEnum": "personas.models.ANALYSIS_PLATFORMS"}
+)

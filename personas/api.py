@@ -6,6 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from connections import selectors as connection_selectors
 from developer.models import Scope
 from dropspace.api.errors import Code
 from dropspace.api.schema import envelope, errors
@@ -13,6 +14,8 @@ from personas import selectors, services
 from personas.serializers import (
     AnalysisStartedSerializer,
     AnalyzeSerializer,
+    ImportResultSerializer,
+    ImportSerializer,
     PersonaCreateSerializer,
     PersonaDetailSerializer,
     PersonaSerializer,
@@ -114,6 +117,33 @@ class PersonaAnalyzeView(APIView):
         return Response({"data": AnalysisStartedSerializer(body).data}, status=202)
 
 
+class PersonaImportView(APIView):
+    required_scopes = {"POST": Scope.WRITE}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Import writing samples from a connected account",
+        description="Pulls the account's recent posts into the persona's samples for the "
+        "account's platform (at most 50 per platform); posts already there are skipped.",
+        request=ImportSerializer,
+        responses={
+            200: envelope(ImportResultSerializer),
+            **errors(Code.PERSONA_002, Code.SERVER_003),
+            422: errors(Code.SERVER_005)[400],
+            503: errors(Code.SERVER_001)[500],
+        },
+    )
+    def post(self, request, persona_id):
+        params = ImportSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        persona = selectors.get_persona_for_user(request.user, persona_id)
+        connection = connection_selectors.get_connection_for_user(
+            request.user, params.validated_data["connection_id"]
+        )
+        result = services.import_samples(persona=persona, connection=connection)
+        return Response({"data": ImportResultSerializer(result).data})
+
+
 urlpatterns = [
     path("personas", PersonaListView.as_view(), name="api-personas"),
     path("personas/<str:persona_id>", PersonaDetailView.as_view(), name="api-persona-detail"),
@@ -121,5 +151,8 @@ urlpatterns = [
         "personas/<str:persona_id>/analyze",
         PersonaAnalyzeView.as_view(),
         name="api-persona-analyze",
+    ),
+    path(
+        "personas/<str:persona_id>/import", PersonaImportView.as_view(), name="api-persona-import"
     ),
 ]

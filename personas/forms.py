@@ -72,3 +72,7 @@ class AnalyzeForm(forms.Form):
         help_text="Leave empty to analyse every platform that has samples.",
     )
     include_custom_samples = forms.BooleanField(required=False, initial=True)
+
+
+class ImportForm(forms.Form):
+    connection_id = forms.UUIDField()

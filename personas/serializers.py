@@ -135,3 +135,24 @@ class AnalyzeSerializer(StrictSerializer):
 class AnalysisStartedSerializer(serializers.Serializer):
     started = serializers.BooleanField()
     persona_id = serializers.UUIDField()
+
+
+class ImportSerializer(StrictSerializer):
+    connection_id = serializers.UUIDField(
+        help_text="a connected account of yours (GET /v1/connections); its platform's samples "
+        "receive the posts"
+    )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(
+        choices=ANALYSIS_PLATFORMS, help_text="the sample list that received the posts"
+    )
+    fetched = serializers.IntegerField(help_text="recent posts the platform returned")
+    imported = serializers.IntegerField(help_text="posts added as writing samples")
+    skipped_duplicates = serializers.IntegerField(
+        help_text="posts already among the samples (or empty)"
+    )
+    skipped_over_limit = serializers.IntegerField(
+        help_text="new posts left out because the list reached 50 samples"
+    )

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from connections.platforms import adapter_for
+from connections.platforms.base import PlatformError, RetryableError
 from dropspace.api.errors import ApiError, Code
 from personas import analysis, selectors, stylometrics, tasks
 from personas.models import (
@@ -83,6 +85,56 @@ def remove_sample(*, persona: Persona, source: str, index: int) -> Persona:
         del samples[index]
         update_persona(persona=persona, **{f"{source}_samples": samples})
     return persona
+
+
+def import_samples(*, persona: Persona, connection) -> dict:
+    """Pull the connected account's recent posts into the platform's samples, skipping duplicates.
+
+    Returns ``{"source", "fetched", "imported", "skipped_duplicates", "skipped_over_limit"}``.
+    The account's platform call happens outside any transaction; a platform failure is 422
+    SERVER_005 (reconnect / refused) or 503 SERVER_001 (try again later).
+    """
+    source = connection.platform
+    if source not in ANALYSIS_PLATFORMS:
+        raise ApiError(Code.SERVER_005, f"{source} accounts have no writing samples to import")
+    posts = _recent_posts(connection)
+    texts = [post.text.strip()[:MAX_SAMPLE_LENGTH] for post in posts if post.text.strip()]
+    with transaction.atomic():
+        persona = Persona.objects.select_for_update().get(pk=persona.pk)
+        existing = list(persona.samples(source))
+        seen = {sample.strip() for sample in existing}
+        new = [text for text in dict.fromkeys(texts) if text not in seen]
+        room = max(0, MAX_SAMPLES_PER_SOURCE - len(existing))
+        if new[:room]:
+            update_persona(persona=persona, **{f"{source}_samples": existing + new[:room]})
+    return {
+        "source": source,
+        "fetched": len(posts),
+        "imported": len(new[:room]),
+        "skipped_duplicates": len(texts) - len(new),
+        "skipped_over_limit": len(new[room:]),
+    }
+
+
+def _recent_posts(connection) -> list:
+    adapter = adapter_for(connection)
+    try:
+        return adapter.recent_posts(connection, limit=MAX_SAMPLES_PER_SOURCE)
+    except RetryableError as exc:
+        wait = getattr(exc, "retry_after", None)
+        raise ApiError(
+            Code.SERVER_001,
+            f"{adapter.label} is unavailable right now ({exc}); try the import again later",
+            status=503,
+            headers={"Retry-After": str(max(1, int(wait)))} if wait else None,
+        ) from exc
+    except PlatformError as exc:
+        # ReauthError arrives with the connection already marked needs_reauth by the adapter.
+        raise ApiError(
+            Code.SERVER_005,
+            f"{adapter.label} refused to list the account's recent posts: {exc}",
+            status=422,
+        ) from exc
 
 
 def delete_persona(*, persona: Persona) -> None:

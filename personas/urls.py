@@ -13,6 +13,7 @@ urlpatterns = [
         views.remove_sample,
         name="remove-sample",
     ),
+    path("<uuid:persona_id>/import", views.import_samples, name="import"),
     path("<uuid:persona_id>/analyze", views.analyze, name="analyze"),
     path("<uuid:persona_id>/delete", views.delete, name="delete"),
 ]

@@ -3,21 +3,24 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from connections import selectors as connection_selectors
 from dropspace.api.errors import ApiError
 from personas import analysis, selectors, services
 from personas.forms import (
     SOURCE_LABELS,
     AnalyzeForm,
+    ImportForm,
     PersonaAttributesForm,
     PersonaCreateForm,
     SamplesForm,
 )
-from personas.models import MAX_SAMPLES_PER_SOURCE, SAMPLE_SOURCES, Persona
+from personas.models import ANALYSIS_PLATFORMS, MAX_SAMPLES_PER_SOURCE, SAMPLE_SOURCES, Persona
 
 PAGE = "personas/detail.html"
 
@@ -119,6 +122,39 @@ def remove_sample(request, persona_id, source, index):
 
 @login_required
 @require_POST
+def import_samples(request, persona_id):
+    persona = _get_persona(request, persona_id)
+    form = ImportForm(request.POST)
+    if not form.is_valid():
+        raise Http404("connection not found")
+    connection = get_object_or_404(
+        connection_selectors.connections_visible_to(request.user),
+        pk=form.cleaned_data["connection_id"],
+    )
+    try:
+        result = services.import_samples(persona=persona, connection=connection)
+    except ApiError as error:
+        persona.refresh_from_db()
+        return _samples_response(request, persona, connection.platform, import_error=error.message)
+    persona.refresh_from_db()
+    notice = _import_notice(result, connection)
+    return _samples_response(request, persona, result["source"], notice=notice)
+
+
+def _import_notice(result: dict, connection) -> str:
+    imported = result["imported"]
+    parts = [f"Imported {imported} post{'s'[: imported != 1]} from {connection}"]
+    if result["skipped_duplicates"]:
+        parts.append(f"{result['skipped_duplicates']} were already samples")
+    if result["skipped_over_limit"]:
+        parts.append(
+            f"{result['skipped_over_limit']} did not fit (at most {MAX_SAMPLES_PER_SOURCE})"
+        )
+    return "; ".join(parts) + "."
+
+
+@login_required
+@require_POST
 def analyze(request, persona_id):
     persona = _get_persona(request, persona_id)
     form = AnalyzeForm(request.POST)
@@ -159,6 +195,8 @@ def _samples_response(request, persona, source, **extra):
         return _render(request, persona, "#samples", source=source, **extra)
     if extra.get("notice"):
         messages.success(request, extra["notice"])
+    if extra.get("import_error"):
+        messages.error(request, extra["import_error"])
     return redirect(
         reverse("personas:detail", kwargs={"persona_id": persona.pk}) + f"?source={source}"
     )
@@ -179,12 +217,20 @@ def _render(request, persona, partial: str = "", *, source: str = "custom", **ex
         "claude_enabled": analysis.claude_enabled(),
         "analyses_left": max(0, settings.PERSONAS_ANALYSES_PER_PERSONA - persona.analysis_count),
         "launches": selectors.launches_using(persona)[:20],
+        "accounts": _accounts_for(request.user, source),
         "attributes_form": extra.pop("attributes_form", None) or _attributes_form(persona),
         "samples_form": _samples_form(extra.pop("samples_form", None), source),
         "analyze_form": extra.pop("analyze_form", None) or AnalyzeForm(),
         **extra,
     }
     return render(request, PAGE + partial, context)
+
+
+def _accounts_for(user, source: str) -> list:
+    """The user's connected accounts whose recent posts can fill this source's samples."""
+    if source not in ANALYSIS_PLATFORMS:
+        return []
+    return list(connection_selectors.connections_visible_to(user).filter(platform=source))
 
 
 def _samples_form(form: SamplesForm | None, source: str) -> SamplesForm:
