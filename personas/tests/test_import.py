@@ -1,6 +1,7 @@
 """Writing samples imported from a connected account (the platform mocked with `responses`)."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import responses
@@ -8,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connections.models import Connection
+from connections.platforms import adapter_for
+from connections.platforms.base import PostRequest
 from personas.models import Persona
 
 TWEETS_URL = "https://api.x.com/2/users/2244994945/tweets"
@@ -154,3 +157,33 @@ def test_dashboard_import_button(logged_in_client, persona, x_account, platform_
 def test_dashboard_without_an_account_points_to_connections(logged_in_client, persona):
     page = logged_in_client.get(reverse("personas:detail", args=[persona.pk]) + "?source=reddit")
     assert reverse("connections:list") in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_from_a_sandbox_account_end_to_end(settings, live_server, logged_in_client, user):
+    """Embedded mode: connect X on the sandbox, post twice, import those posts as samples."""
+    settings.PLATFORM_CREDENTIALS = {
+        name: {"client_id": "", "client_secret": ""} for name in PLATFORMS
+    }
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_BASE_URL = f"{live_server.url}/sandbox"
+    authorize = urlsplit(logged_in_client.post("/connections/twitter/connect/")["Location"])
+    page = logged_in_client.get(f"{authorize.path}?{authorize.query}")
+    params = {**dict(page.context["params"].items()), "username": "olive", "decision": "approve"}
+    callback = urlsplit(logged_in_client.post(authorize.path, params)["Location"])
+    logged_in_client.get(f"{callback.path}?{callback.query}")
+    account = Connection.objects.get(owner=user, platform="twitter", is_active=True)
+    assert account.is_sandbox
+    for text in ("first sandbox post 🚀 #ship", "second sandbox post, calmer"):
+        adapter_for(account).publish(account, PostRequest(text=text))
+
+    persona = Persona.objects.create(owner=user, name="Sandboxed")
+    response = logged_in_client.post(
+        reverse("personas:import", args=[persona.pk]), {"connection_id": str(account.pk)}
+    )
+    assert response.status_code == 302
+    persona.refresh_from_db()
+    assert sorted(persona.twitter_samples) == [
+        "first sandbox post 🚀 #ship",
+        "second sandbox post, calmer",
+    ]
