@@ -14,6 +14,8 @@ from personas import stylometrics
 TOOL_NAME = "record_voice_profile"
 SAMPLES_PER_SOURCE_IN_PROMPT = 25
 SAMPLE_CHARS_IN_PROMPT = 2_000
+# All samples together stay around 20k tokens whatever the persona holds (cost and latency).
+PROMPT_SAMPLE_BUDGET = 80_000
 MAX_TOKENS = 4_096
 
 _TEXT = {"type": "string"}
@@ -131,13 +133,25 @@ def prompt(material: Material) -> str:
     )
     if not any(material.samples.values()):
         parts.append("No writing samples were provided: build the profile from the attributes.")
+    budget = PROMPT_SAMPLE_BUDGET // max(1, len(material.samples))
     for source, posts in material.samples.items():
-        chosen = stylometrics.representative(posts, SAMPLES_PER_SOURCE_IN_PROMPT)
-        body = "\n".join(f"<sample>\n{post[:SAMPLE_CHARS_IN_PROMPT]}\n</sample>" for post in chosen)
+        body = "\n".join(f"<sample>\n{post}\n</sample>" for post in _within_budget(posts, budget))
         parts.append(f'<samples source="{source}" count="{len(posts)}">\n{body}\n</samples>')
     sources = ", ".join(material.samples) or "none"
     parts.append(f"Write platform_notes for each of these sources: {sources}.")
     return "\n\n".join(parts)
+
+
+def _within_budget(posts: list[str], budget: int) -> list[str]:
+    """The most representative posts (each cut to a readable length) that fit in ``budget``."""
+    chosen, used = [], 0
+    for post in stylometrics.representative(posts, SAMPLES_PER_SOURCE_IN_PROMPT):
+        post = post[:SAMPLE_CHARS_IN_PROMPT]
+        if used + len(post) > budget and chosen:
+            break
+        chosen.append(post)
+        used += len(post)
+    return chosen
 
 
 def local_profile(material: Material) -> dict:

@@ -278,3 +278,18 @@ def test_a_late_worker_does_not_overwrite_a_swept_build(persona):
     )
     persona.refresh_from_db()
     assert persona.build_status == "error"
+
+
+def test_the_prompt_stays_within_its_sample_budget(user, anthropic_mock):
+    long_posts = {
+        f"{source}_samples": [f"{source} post {n}: " + "word " * 400 for n in range(50)]
+        for source in ("twitter", "reddit", "facebook", "instagram", "tiktok", "linkedin")
+    }
+    persona = Persona.objects.create(owner=user, name="Prolific", **long_posts)
+    route = anthropic_mock.post("/v1/messages").mock(
+        return_value=httpx.Response(200, json=tool_use_message(PROFILE))
+    )
+    build(persona, platforms=["twitter", "reddit", "facebook", "instagram", "tiktok", "linkedin"])
+    prompt = sent_body(route)["messages"][0]["content"]
+    assert len(prompt) < 100_000
+    assert prompt.count("<sample>") >= 6 * 5  # still several samples of every platform
