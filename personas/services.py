@@ -66,7 +66,7 @@ def update_persona(*, persona: Persona, **fields) -> Persona:
     try:
         persona.save(update_fields=[*values, "updated_at"])
     except IntegrityError:  # a concurrent rename took the name first
-        raise _name_taken(values["name"]) from None
+        raise _name_taken(values.get("name", persona.name)) from None
     return persona
 
 
