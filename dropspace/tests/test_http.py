@@ -112,6 +112,11 @@ def test_body_over_the_cap_fails(server):
         http.fetch(f"{server}/big", max_bytes=1000, allow_loopback=True)
 
 
+def test_body_over_the_cap_can_be_truncated_instead(server):
+    result = http.fetch(f"{server}/big", max_bytes=1000, truncate=True, allow_loopback=True)
+    assert result.content == b"x" * 1000
+
+
 def test_redirect_is_followed_and_rechecked(server):
     assert http.fetch(f"{server}/to-hello", allow_loopback=True).content == b"hello world"
     with pytest.raises(http.UnsafeURLError):
