@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: people, API clients with keys, the Anthropic switch."""
 
+import socket
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -76,3 +78,39 @@ def make_platform_connection(db, user):
         return Connection.objects.create(platform=platform, **{**defaults, **fields})
 
     return make
+
+
+REAL_GETADDRINFO = socket.getaddrinfo
+PUBLIC_IP = "93.184.215.14"
+
+
+class FakeDNS(dict):
+    """Host name -> addresses; ``*.example.com`` is public unless set; ``lookups`` records all."""
+
+    def __init__(self):
+        super().__init__()
+        self.lookups: list[str] = []
+
+    def answer(self, host: str) -> list[str] | None:
+        if host in self:
+            return self[host]
+        if host.endswith("example.com"):
+            return [PUBLIC_IP]
+        return None
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Answer DNS at the socket seam: set ``dns[host] = [ips]``; real lookups otherwise."""
+    answers = FakeDNS()
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        answers.lookups.append(host)
+        ips = answers.answer(host)
+        if ips is None:
+            return REAL_GETADDRINFO(host, port, *args, **kwargs)
+        family = {True: socket.AF_INET6, False: socket.AF_INET}
+        return [(family[":" in ip], socket.SOCK_STREAM, 6, "", (ip, port)) for ip in ips]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
