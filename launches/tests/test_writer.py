@@ -3,7 +3,7 @@ offline writer, property-tested against every limit."""
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -289,6 +289,7 @@ styles = st.fixed_dictionaries(
     page=st.text(max_size=3000),
     style=styles,
 )
+@example(title="0", description="!", url="", page="", style=None)  # once gave an empty PH title
 def test_offline_writer_always_respects_every_limit(title, description, url, page, style):
     voice = Voice(name="v", style={"overall": style}) if style else None
     brief = writer.Brief(
