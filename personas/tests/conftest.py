@@ -1,20 +1,8 @@
-"""Persona test fixtures: personas, and Claude mocked at the HTTP transport with respx.
+"""Persona test fixtures: personas and Claude's tool-use answers (mocked by ``anthropic_api``)."""
 
-The anthropic SDK sends through ``httpx2``, which respx does not patch, so ``anthropic_mock``
-routes ``httpx2.HTTPTransport.handle_request`` through a respx router: tests declare routes
-and responses the usual respx way and see the exact request the SDK sent.
-"""
-
-from unittest import mock
-
-import httpx
-import httpx2
 import pytest
-import respx
 
 from personas.models import Persona
-
-ANTHROPIC_URL = "https://api.anthropic.com"
 
 
 @pytest.fixture
@@ -35,27 +23,6 @@ def persona(user):
         ],
         custom_samples=["Our mission: make shipping boring."],
     )
-
-
-@pytest.fixture
-def anthropic_mock(settings):
-    """A respx router standing in for api.anthropic.com; Claude is "configured" meanwhile."""
-    settings.ANTHROPIC_API_KEY = "sk-ant-test"
-    settings.ANTHROPIC_BASE_URL = None
-    router = respx.MockRouter(base_url=ANTHROPIC_URL, assert_all_called=False)
-
-    def handle_request(transport, request):
-        request.read()
-        sent = httpx.Request(
-            request.method, str(request.url), headers=request.headers.raw, content=request.content
-        )
-        answer = router.handler(sent)
-        return httpx2.Response(
-            answer.status_code, headers=answer.headers.raw, content=answer.read()
-        )
-
-    with mock.patch.object(httpx2.HTTPTransport, "handle_request", handle_request):
-        yield router
 
 
 def tool_use_message(profile: dict, *, name: str = "record_voice_profile") -> dict:

@@ -154,8 +154,8 @@ def test_task_entry_point_runs_the_build(persona):
 # --- the build with Claude (mocked at the HTTP transport) ---------------------------------------
 
 
-def test_claude_build_stores_the_tool_output(persona, anthropic_mock, settings):
-    anthropic_mock.post("/v1/messages").mock(
+def test_claude_build_stores_the_tool_output(persona, anthropic_api, settings):
+    anthropic_api.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_message(PROFILE))
     )
     persona = build(persona)
@@ -172,8 +172,8 @@ def test_claude_build_stores_the_tool_output(persona, anthropic_mock, settings):
     assert "Built locally" not in persona.persona_analysis
 
 
-def test_claude_request_forces_the_tool_and_carries_samples_and_habits(persona, anthropic_mock):
-    route = anthropic_mock.post("/v1/messages").mock(
+def test_claude_request_forces_the_tool_and_carries_samples_and_habits(persona, anthropic_api):
+    route = anthropic_api.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_message(PROFILE))
     )
     build(persona, platforms=["twitter"])
@@ -193,24 +193,24 @@ def test_claude_request_forces_the_tool_and_carries_samples_and_habits(persona, 
     assert "1.0 emoji" in prompt
 
 
-def test_progress_is_visible_while_claude_works(persona, anthropic_mock):
+def test_progress_is_visible_while_claude_works(persona, anthropic_api):
     seen = {}
 
     def answer(request):
         seen.update(Persona.objects.values("build_status", "build_progress").get(pk=persona.pk))
         return httpx.Response(200, json=tool_use_message(PROFILE))
 
-    anthropic_mock.post("/v1/messages").mock(side_effect=answer)
+    anthropic_api.post("/v1/messages").mock(side_effect=answer)
     build(persona)
     assert seen == {"build_status": "building", "build_progress": 45}
 
 
-def test_claude_error_fails_the_build_and_refunds_the_analysis(persona, anthropic_mock):
+def test_claude_error_fails_the_build_and_refunds_the_analysis(persona, anthropic_api):
     error = {
         "type": "error",
         "error": {"type": "invalid_request_error", "message": "prompt is too long"},
     }
-    anthropic_mock.post("/v1/messages").mock(return_value=httpx.Response(400, json=error))
+    anthropic_api.post("/v1/messages").mock(return_value=httpx.Response(400, json=error))
     persona = build(persona)
     assert persona.build_status == "error"
     assert persona.build_error == "Claude answered HTTP 400: prompt is too long"
@@ -221,19 +221,19 @@ def test_claude_error_fails_the_build_and_refunds_the_analysis(persona, anthropi
     assert event.data["build_error"] == persona.build_error
 
 
-def test_claude_without_a_tool_call_fails_the_build(persona, anthropic_mock):
+def test_claude_without_a_tool_call_fails_the_build(persona, anthropic_api):
     message = tool_use_message(PROFILE)
     message["content"] = [{"type": "text", "text": "I'd rather chat."}]
     message["stop_reason"] = "end_turn"
-    anthropic_mock.post("/v1/messages").mock(return_value=httpx.Response(200, json=message))
+    anthropic_api.post("/v1/messages").mock(return_value=httpx.Response(200, json=message))
     persona = build(persona)
     assert persona.build_status == "error"
     assert "no voice profile" in persona.build_error
 
 
-def test_claude_with_an_incomplete_profile_fails_the_build(persona, anthropic_mock):
+def test_claude_with_an_incomplete_profile_fails_the_build(persona, anthropic_api):
     partial = {key: value for key, value in PROFILE.items() if key != "do"}
-    anthropic_mock.post("/v1/messages").mock(
+    anthropic_api.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_message(partial))
     )
     persona = build(persona)
@@ -241,8 +241,8 @@ def test_claude_with_an_incomplete_profile_fails_the_build(persona, anthropic_mo
     assert persona.build_error == "Claude's voice profile lacks: do"
 
 
-def test_after_an_error_the_persona_can_be_analysed_again(persona, anthropic_mock):
-    route = anthropic_mock.post("/v1/messages")
+def test_after_an_error_the_persona_can_be_analysed_again(persona, anthropic_api):
+    route = anthropic_api.post("/v1/messages")
     route.side_effect = [
         httpx.Response(400, json={"type": "error", "error": {"type": "x", "message": "no"}}),
         httpx.Response(200, json=tool_use_message(PROFILE)),
@@ -280,13 +280,13 @@ def test_a_late_worker_does_not_overwrite_a_swept_build(persona):
     assert persona.build_status == "error"
 
 
-def test_the_prompt_stays_within_its_sample_budget(user, anthropic_mock):
+def test_the_prompt_stays_within_its_sample_budget(user, anthropic_api):
     long_posts = {
         f"{source}_samples": [f"{source} post {n}: " + "word " * 400 for n in range(50)]
         for source in ("twitter", "reddit", "facebook", "instagram", "tiktok", "linkedin")
     }
     persona = Persona.objects.create(owner=user, name="Prolific", **long_posts)
-    route = anthropic_mock.post("/v1/messages").mock(
+    route = anthropic_api.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_message(PROFILE))
     )
     build(persona, platforms=["twitter", "reddit", "facebook", "instagram", "tiktok", "linkedin"])

@@ -97,7 +97,7 @@ def test_offline_writer_follows_the_measured_habits(user):
 
 
 def test_claude_writer_gets_the_analysis_and_the_representative_samples(
-    persona, user, anthropic_mock
+    persona, user, anthropic_api
 ):
     rambling = "I have been thinking about many things lately, at great length. " * 30
     persona.twitter_samples = [*persona.twitter_samples, rambling]
@@ -109,7 +109,7 @@ def test_claude_writer_gets_the_analysis_and_the_representative_samples(
         output = PROFILE if tool == "record_voice_profile" else written
         return httpx.Response(200, json=tool_use_message(output, name=tool))
 
-    route = anthropic_mock.post("/v1/messages").mock(side_effect=answer)
+    route = anthropic_api.post("/v1/messages").mock(side_effect=answer)
     analyse(persona, ["twitter"])
     launch = make_launch(user, persona, platforms=["twitter"], platform_contents={})
     launch_services.generate_content(launch=launch)
