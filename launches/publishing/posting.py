@@ -146,7 +146,12 @@ def check_pending_post(*, log_id) -> None:
     if not claimed:
         return
     entry = PostingLog.objects.select_related("launch", "launch__owner").get(pk=log_id)
-    connection = Connection.objects.filter(pk=entry.connection_id).first()
+    connection = Connection.objects.filter(pk=entry.connection_id, is_active=True).first()
+    if connection is None:
+        _unconfirmed(
+            entry, "the account was disconnected while the platform processed the post", []
+        )
+        return
     stored = entry.pending_publish
     pending = PendingPublish.from_dict(stored["pending"])
     try:
@@ -157,6 +162,10 @@ def check_pending_post(*, log_id) -> None:
         return
     except PlatformError as exc:
         _on_error(entry, connection, exc, was_healthy=True)
+        return
+    except Exception:
+        log.exception("checking post %s failed unexpectedly", entry.pk)
+        _unconfirmed(entry, "checking the platform failed unexpectedly", [])
         return
     if isinstance(outcome, PendingPublish):
         _wait_for_platform(entry, outcome, checks=stored["checks"] + 1)

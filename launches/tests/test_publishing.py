@@ -632,3 +632,74 @@ def test_several_accounts_on_one_platform_each_get_a_post(user, make_platform_co
     assert status["status"] == "pending"
     accounts = {account["target_key"]: account["status"] for account in status["accounts"]}
     assert accounts == {"linkedin:personal": "success", "linkedin:organization:9": "pending"}
+
+
+def test_a_content_problem_at_scheduled_start_fails_only_that_platform(
+    user, twitter, make_platform_connection, mocked
+):
+    reddit = make_platform_connection("reddit")
+    launch = scheduled(
+        user,
+        {"twitter": str(twitter.pk), "reddit": str(reddit.pk)},
+        platforms=("twitter", "reddit"),
+    )  # the reddit post has no title and no subreddit
+    services.start_due_launches()
+    logs = {log.platform: log for log in launch.posting_logs.all()}
+    assert logs["reddit"].status == P.FAILED
+    assert "subreddit" in logs["reddit"].error_message
+    assert logs["twitter"].status == P.PENDING
+
+
+def test_a_plan_restriction_at_scheduled_start_fails_every_post(user, twitter, settings):
+    settings.PUBLISH_ALLOW_OWN_ACCOUNTS = False
+    launch = scheduled(user, {"twitter": str(twitter.pk)})
+    services.start_due_launches()
+    launch.refresh_from_db()
+    assert launch.status == "failed"
+    assert "plan" in launch.posting_logs.get().error_message
+
+
+def test_sweeper_re_enqueues_an_overdue_platform_check(user, make_platform_connection, mocked):
+    ig = make_platform_connection("instagram", entity_id="1789")
+    launch = LaunchFactory(owner=user, status="running", platforms=["instagram"])
+    log = PostingLogFactory(
+        launch=launch,
+        platform="instagram",
+        target_key="instagram",
+        connection_id=ig.pk,
+        status=P.PUBLISHING,
+        pending_publish={"pending": {"platform": "instagram", "handle": "c1"}, "checks": 3},
+        next_attempt_at=timezone.now() - timedelta(hours=1),  # its check was lost
+    )
+    graph = "https://graph.facebook.com/v25.0"
+    mocked.add(responses.GET, f"{graph}/c1", json={"status_code": "IN_PROGRESS"})
+    from dropspace.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        assert services.sweep_publishing()["checks"] == 1
+    finally:
+        app.conf.task_always_eager = False
+    log.refresh_from_db()
+    assert log.status == P.PUBLISHING
+    assert log.pending_publish["checks"] == 4
+    assert log.next_attempt_at > timezone.now()
+
+
+def test_a_check_after_the_account_was_disconnected_is_unconfirmed(user, make_platform_connection):
+    ig = make_platform_connection("instagram", is_active=False)
+    launch = LaunchFactory(owner=user, status="running", platforms=["instagram"])
+    log = PostingLogFactory(
+        launch=launch,
+        platform="instagram",
+        target_key="instagram",
+        connection_id=ig.pk,
+        status=P.PUBLISHING,
+        pending_publish={"pending": {"platform": "instagram", "handle": "c1"}, "checks": 0},
+        next_attempt_at=timezone.now(),
+    )
+    posting.check_pending_post(log_id=log.pk)
+    log.refresh_from_db()
+    launch.refresh_from_db()
+    assert log.status == P.UNCONFIRMED
+    assert launch.status == "failed"
