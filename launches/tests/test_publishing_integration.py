@@ -5,6 +5,7 @@ Runs when DATABASE_URL (PostgreSQL) and REDIS_URL are set, as in CI.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -115,6 +116,7 @@ def worker(sandbox_server, redis_broker, tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    process.log_path = tmp_path / "worker.log"
     yield process
     process.terminate()
     try:
@@ -229,6 +231,58 @@ def test_six_platforms_complete_one_failure_is_partial_and_retry_repairs_it(user
     assert second.status == "completed"
     assert SandboxPost.objects.count() == posts_before + 1  # only LinkedIn posted again
     assert PostingLog.objects.filter(launch=second, status="success").count() == 6
+
+
+def test_a_worker_killed_mid_post_never_posts_twice(user, accounts, worker, settings):
+    """SIGKILL the pool process while it waits on the platform: the message comes back
+    (acks_late + reject_on_worker_lost), the claim stops the second run, the sweeper marks the
+    post unconfirmed, and the person's retry posts it once."""
+    settings.PLATFORM_HTTP_TIMEOUT_SECONDS = 8  # the sandbox's "timeout" fault sleeps this long
+    twitter = accounts["twitter"]
+    launch = LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=["twitter"],
+        platform_contents={"twitter": {"platform": "twitter", "content": "Acme is live"}},
+        user_platform_accounts={"twitter": str(twitter.pk)},
+    )
+    sandbox.inject_fault(account=sandbox_account(twitter), kind="timeout")
+    services.publish_launch(launch=launch)
+    log = launch.posting_logs.get()
+    wait_for(lambda: PostingLog.objects.get(pk=log.pk).status == "publishing")
+    time.sleep(1.0)  # the request is now in the sandbox
+    for child in pool_processes(worker.pid):
+        os.kill(child, signal.SIGKILL)
+    wait_for(lambda: worker.log_path.read_text().count(f"publish_post[") >= 3, timeout=30)
+    log.refresh_from_db()
+    assert log.status == "publishing"  # the redelivered task found the post claimed
+    assert log.attempt_count == 1
+    posts = SandboxPost.objects.filter(account=sandbox_account(twitter))
+    assert posts.count() == 0  # the faulted request never created it
+
+    later = timezone.now() + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS + 1)
+    assert services.sweep_publishing(now=later)["unconfirmed"] == 1
+    launch.refresh_from_db()
+    assert launch.status == "failed"
+    assert "check the platform before retrying" in launch.posting_logs.get().error_message
+
+    assert services.retry_launch(launch=launch) == ["twitter"]
+    launch = wait_until_settled(launch)
+    assert launch.status == "completed"
+    assert posts.count() == 1
+
+
+def pool_processes(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(line) for line in out.split()]
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.1)
 
 
 def test_two_schedulers_racing_over_1000_due_launches_start_each_exactly_once(
