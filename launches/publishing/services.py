@@ -91,15 +91,26 @@ def _start(launch: Launch, targets: list, failures: dict | None = None) -> None:
     if not started:  # someone else started it between our read and this update
         raise ApiError(Code.LAUNCH_004, "the launch is already publishing")
     launch.status, launch.started_at, launch.completed_at = S.RUNNING, now, None
-    PostingLog.objects.filter(launch=launch).delete()  # a failed launch published again
-    logs = PostingLog.objects.bulk_create(
-        [_new_log(launch, target, failures or {}) for target in targets]
-    )
+    logs = [_new_log(launch, target, failures or {}) for target in targets]
+    _carry_over_published_items(launch, logs)
+    logs = PostingLog.objects.bulk_create(logs)
     for entry in logs:
         if entry.status == P.FAILED:
             _post_event(launch, entry)
     enqueue_posts([entry for entry in logs if entry.status == P.PENDING])
     finish_if_settled(launch)
+
+
+def _carry_over_published_items(launch: Launch, logs: list[PostingLog]) -> None:
+    """A failed launch published again replaces its logs, but tweets (or subreddits) an
+    earlier run did post are kept, so the new run resumes after them instead of re-posting."""
+    earlier = {
+        (entry.platform, entry.target_key): entry.thread_post_ids
+        for entry in PostingLog.objects.filter(launch=launch)
+    }
+    PostingLog.objects.filter(launch=launch).delete()
+    for entry in logs:
+        entry.thread_post_ids = earlier.get((entry.platform, entry.target_key), [])
 
 
 def _new_log(launch: Launch, target, failures: dict) -> PostingLog:

@@ -703,3 +703,19 @@ def test_a_check_after_the_account_was_disconnected_is_unconfirmed(user, make_pl
     launch.refresh_from_db()
     assert log.status == P.UNCONFIRMED
     assert launch.status == "failed"
+
+
+def test_publishing_a_failed_launch_again_never_reposts_what_went_out(user, twitter, mocked):
+    launch = thread_launch(user, twitter)
+    tweet_ok(mocked, "1")
+    mocked.add(responses.POST, TWEETS, json={"detail": "nope"}, status=403)
+    services.publish_launch(launch=launch)
+    launch = run_due(launch)
+    assert launch.status == "failed"
+    mocked.replace(responses.POST, TWEETS, json={"data": {"id": "9"}}, status=201)
+    services.publish_launch(launch=launch)
+    launch = run_due(launch)
+    texts = [json.loads(call.request.body)["text"] for call in mocked.calls]
+    assert texts == ["one", "two", "two", "three"]
+    assert launch.status == "completed"
+    assert launch.posting_logs.count() == 1
