@@ -36,6 +36,7 @@ PUBLISHABLE = {S.DRAFT, S.MANUAL, S.TRIGGER, S.SCHEDULED, S.FAILED}
 IN_FLIGHT = [P.PENDING, P.PUBLISHING]
 RETRYABLE = [P.FAILED, P.UNCONFIRMED]
 REQUEUE_GRACE = timedelta(seconds=60)
+SWEEP_BATCH = 500  # rows repaired per sweep (and per kind): the next minute takes the rest
 
 
 # --- publish ----------------------------------------------------------------------------------
@@ -346,13 +347,21 @@ def sweep_publishing(*, now=None) -> dict:
     """
     now = now or timezone.now()
     lease = now - timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
-    running = PostingLog.objects.filter(launch__status=S.RUNNING)
-    lost = list(
-        running.filter(status=P.PUBLISHING, pending_publish__isnull=True, updated_at__lte=lease)
-    )
-    for entry in lost:
+    running = PostingLog.objects.filter(launch__status=S.RUNNING).order_by("updated_at")
+    return {
+        "unconfirmed": _settle_lost(running, lease),
+        "checks": _recheck_overdue(running, lease),
+        "requeued": _requeue_waiting(running, now, lease),
+        "finished": _finish_settled(),
+    }
+
+
+def _settle_lost(running, lease) -> int:
+    lost = running.filter(status=P.PUBLISHING, pending_publish__isnull=True, updated_at__lte=lease)
+    ids = list(lost.values_list("pk", flat=True)[:SWEEP_BATCH])
+    for log_id in ids:
         settle_post(
-            entry.pk,
+            log_id,
             status=P.UNCONFIRMED,
             error_code="worker_lost",
             error_message=(
@@ -360,35 +369,42 @@ def sweep_publishing(*, now=None) -> dict:
                 "before retrying"
             ),
         )
-    overdue = list(
-        running.filter(status=P.PUBLISHING, pending_publish__isnull=False).filter(
-            next_attempt_at__lte=lease
-        )
+    return len(ids)
+
+
+def _recheck_overdue(running, lease) -> int:
+    overdue = running.filter(
+        status=P.PUBLISHING, pending_publish__isnull=False, next_attempt_at__lte=lease
     )
-    for entry in overdue:
+    pairs = list(overdue.values_list("pk", "platform")[:SWEEP_BATCH])
+    for log_id, platform in pairs:
         tasks.check_pending_post.apply_async(
-            args=[str(entry.pk)], queue=settings.PUBLISH_QUEUES[entry.platform]
+            args=[str(log_id)], queue=settings.PUBLISH_QUEUES[platform]
         )
+    return len(pairs)
+
+
+def _requeue_waiting(running, now, lease) -> int:
     # A due retry had its own delayed task (or none, past PUBLISH_RETRY_MAX_SECONDS): a minute
     # late means it is not coming. A first attempt may just wait in a long queue: the lease.
-    waiting = list(
-        running.filter(status=P.PENDING).filter(
-            Q(next_attempt_at__lte=now - REQUEUE_GRACE)
-            | Q(next_attempt_at__isnull=True, updated_at__lte=lease)
-        )
+    waiting = running.filter(status=P.PENDING).filter(
+        Q(next_attempt_at__lte=now - REQUEUE_GRACE)
+        | Q(next_attempt_at__isnull=True, updated_at__lte=lease)
     )
-    PostingLog.objects.filter(pk__in=[e.pk for e in waiting]).update(updated_at=now)
-    for entry in waiting:
-        _send([(str(entry.pk), entry.platform)])
+    pairs = list(waiting.values_list("pk", "platform")[:SWEEP_BATCH])
+    # Due now; the next sweep sends them again only if this message is lost too.
+    PostingLog.objects.filter(pk__in=[pk for pk, _ in pairs]).update(
+        next_attempt_at=now, updated_at=now
+    )
+    _send([(str(pk), platform) for pk, platform in pairs])
+    return len(pairs)
+
+
+def _finish_settled() -> int:
     finished = 0
     settled = Launch.objects.filter(status=S.RUNNING).exclude(posting_logs__status__in=IN_FLIGHT)
-    for launch in settled:
+    for launch_id in settled.values_list("pk", flat=True)[:SWEEP_BATCH]:
         with transaction.atomic():
-            locked = Launch.objects.select_for_update().get(pk=launch.pk)
+            locked = Launch.objects.select_for_update().get(pk=launch_id)
             finished += finish_if_settled(locked) is not None
-    return {
-        "unconfirmed": len(lost),
-        "checks": len(overdue),
-        "requeued": len(waiting),
-        "finished": finished,
-    }
+    return finished
