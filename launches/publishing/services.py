@@ -24,7 +24,6 @@ from dropspace.api.errors import ApiError, Code
 from launches import rules, tasks
 from launches.models import Launch, PostingLog
 from launches.publishing import targets as targeting
-from launches.publishing.selectors import launch_posting_status  # noqa: F401  (the interface)
 from webhooks.services import record_event
 
 log = logging.getLogger(__name__)

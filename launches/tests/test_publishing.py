@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from connections.models import Connection
 from launches.models import Launch, PostingLog
-from launches.publishing import posting, services
+from launches.publishing import posting, selectors, services
 from launches.tests.factories import LaunchFactory, PostingLogFactory
 from webhooks.models import Event
 
@@ -628,7 +628,7 @@ def test_several_accounts_on_one_platform_each_get_a_post(user, make_platform_co
     PostingLog.objects.filter(launch=launch, target_key="linkedin:personal").update(
         status=P.SUCCESS, post_url="https://www.linkedin.com/feed/update/1"
     )
-    status = services.launch_posting_status(launch)["linkedin"]
+    status = selectors.launch_posting_status(launch)["linkedin"]
     assert status["status"] == "pending"
     accounts = {account["target_key"]: account["status"] for account in status["accounts"]}
     assert accounts == {"linkedin:personal": "success", "linkedin:organization:9": "pending"}
