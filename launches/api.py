@@ -20,6 +20,7 @@ from launches.serializers import (
     LaunchSerializer,
     LaunchStatusSerializer,
     LaunchUpdateSerializer,
+    NoBodySerializer,
     PlatformsSerializer,
     PostingLogSerializer,
     PublishQueuedSerializer,
@@ -194,7 +195,7 @@ class PublishView(APIView):
         "`details`), then moves the launch to `running` and posts in the background: poll "
         "/status or listen for launch.completed / launch.partial / launch.failed webhooks. "
         "Product Hunt, Hacker News and Substack become guided manual steps.",
-        request=None,
+        request=NoBodySerializer,
         responses={
             202: envelope(PublishQueuedSerializer),
             **errors(Code.LAUNCH_001, Code.LAUNCH_004, Code.LAUNCH_007, Code.AUTH_002),
@@ -205,6 +206,7 @@ class PublishView(APIView):
     )
     def post(self, request, launch_id):
         launch = selectors.get_launch_for_user(request.user, launch_id)
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         publishing.publish_launch(launch=launch, by=request.user)
         return Response({"data": {"message": "publish queued"}}, status=202)
 
@@ -218,7 +220,7 @@ class RetryView(APIView):
         description="Only failed (and unconfirmed: check the platform first) posts are sent "
         "again; a thread resumes after its last posted tweet. Published posts are never "
         "re-posted.",
-        request=None,
+        request=NoBodySerializer,
         responses={
             202: envelope(RetryQueuedSerializer),
             **errors(Code.LAUNCH_001, Code.LAUNCH_004),
@@ -229,6 +231,7 @@ class RetryView(APIView):
     )
     def post(self, request, launch_id):
         launch = selectors.get_launch_for_user(request.user, launch_id)
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
         platforms = publishing.retry_launch(launch=launch)
         return Response({"data": {"message": "retry queued", "platforms": platforms}}, status=202)
 

@@ -357,6 +357,10 @@ class LaunchStatusSerializer(serializers.Serializer):
     posting_logs = PostingLogSerializer(many=True)
 
 
+class NoBodySerializer(StrictSerializer):
+    """Publish and retry take no fields; anything sent is refused (400 SERVER_002)."""
+
+
 class PublishQueuedSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="publish queued")
 

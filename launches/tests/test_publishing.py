@@ -195,6 +195,15 @@ def test_scopes_are_enforced(make_api_client, user, ready, method, path, scopes)
     assert response.json()["error"]["code"] == "AUTH_003"
 
 
+@pytest.mark.parametrize("path", ["publish", "retry"])
+def test_a_body_field_is_400_server_002(api, ready, path):
+    response = api.post(f"/v1/launches/{ready.pk}/{path}", {"platforms": ["x"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "SERVER_002"
+    ready.refresh_from_db()
+    assert ready.status == "trigger"
+
+
 def test_a_malformed_launch_id_is_not_found(api):
     assert api.post("/v1/launches/not-a-uuid/publish").status_code == 404
 
