@@ -165,7 +165,7 @@ def _runserver(port: int, env: dict) -> subprocess.Popen:
 
 
 def _worker(workers: int, env: dict) -> subprocess.Popen:
-    queues = ",".join(["celery", *settings.PUBLISH_QUEUES.values()])
+    queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
     command = [
         sys.executable, "-m", "celery", "-A", "dropspace", "worker",
         f"--concurrency={workers}", "-Q", queues, "--loglevel=WARNING",

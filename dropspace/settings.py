@@ -389,11 +389,15 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # --- publishing ---
 # Each auto-post platform has its own Celery queue (publish.<platform>), so one platform's
 # rate limits or slowness never hold up the others. `make run` consumes every queue with one
-# worker; in production run one worker per queue with that platform's concurrency, e.g.
+# worker (the Procfile's CELERY_QUEUES default); in production run one worker per queue with
+# that platform's concurrency, e.g.
 #   celery -A dropspace worker -Q publish.twitter --concurrency=$PUBLISH_CONCURRENCY_TWITTER
 # (`manage.py publishing_workers` prints these commands from the settings below).
+# The embedded filesystem broker polls each queue in turn, so with one worker serving all of
+# them one shared queue is much faster: there every post goes to the default `celery` queue.
+PUBLISH_QUEUE_PER_PLATFORM = env.bool("PUBLISH_QUEUE_PER_PLATFORM", default=bool(REDIS_URL))
 PUBLISH_QUEUES = {
-    platform: f"publish.{platform}"
+    platform: f"publish.{platform}" if PUBLISH_QUEUE_PER_PLATFORM else "celery"
     for platform in ("twitter", "linkedin", "reddit", "facebook", "instagram", "tiktok")
 }
 PUBLISH_CONCURRENCY = {

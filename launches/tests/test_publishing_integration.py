@@ -98,7 +98,7 @@ def worker(sandbox_server, redis_broker, tmp_path):
         "PUBLISH_PENDING_CHECK_MAX_SECONDS": "1",
         "PLATFORM_HTTP_TIMEOUT_SECONDS": "5",
     }
-    queues = ",".join(["celery", *settings.PUBLISH_QUEUES.values()])
+    queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [

@@ -4,6 +4,8 @@ from django.core.management import call_command
 
 
 def test_one_worker_per_platform_queue_with_its_concurrency(settings):
+    settings.PUBLISH_QUEUE_PER_PLATFORM = True
+    settings.PUBLISH_QUEUES = {p: f"publish.{p}" for p in settings.PUBLISH_QUEUES}
     settings.PUBLISH_CONCURRENCY = {**settings.PUBLISH_CONCURRENCY, "twitter": 1}
     out = StringIO()
     call_command("publishing_workers", stdout=out)

@@ -13,6 +13,8 @@ class Command(BaseCommand):
     help = "Print a Procfile with one Celery worker per publishing queue (PUBLISH_CONCURRENCY_*)."
 
     def handle(self, *args, **options):
+        if not settings.PUBLISH_QUEUE_PER_PLATFORM:
+            self.stdout.write("# posts use the celery queue: set PUBLISH_QUEUE_PER_PLATFORM=true")
         for platform, queue in settings.PUBLISH_QUEUES.items():
             concurrency = settings.PUBLISH_CONCURRENCY[platform]
             self.stdout.write(
