@@ -425,3 +425,7 @@ PUBLISH_ALLOW_DROPSPACE_ACCOUNTS = env.bool("PUBLISH_ALLOW_DROPSPACE_ACCOUNTS", 
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
     "launches.models.PostingLog.Status"
 )
+if not REDIS_URL and CELERY_BROKER_URL.startswith("filesystem"):
+    # Publishing tasks ack late, so the embedded broker hands a worker its next post only on its
+    # next poll: poll often (the default, once a second, gave ~2 posts/s with 2 processes).
+    CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] = 0.05
