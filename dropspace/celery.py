@@ -30,4 +30,9 @@ app.conf.beat_schedule = {
         "task": "connections.tasks.refresh_expiring_connections",
         "schedule": 300.0,
     },
+    # Recent posts' metrics: warms the analytics cache, notices posts removed on the platform.
+    "analytics-refresh-recent-metrics": {
+        "task": "launches.analytics_tasks.refresh_recent_metrics",
+        "schedule": 900.0,
+    },
 }

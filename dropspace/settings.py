@@ -375,3 +375,13 @@ if SANDBOX_BASE_URL.startswith("http://"):
     import os
 
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+# --- analytics ---
+# A post's metrics count as fresh this long (the spec's 5 minutes); older numbers are refetched
+# on the next read, and kept this many days so a rate-limited platform still answers them.
+ANALYTICS_FRESH_SECONDS = env.int("ANALYTICS_FRESH_SECONDS", default=300)
+ANALYTICS_KEEP_DAYS = env.int("ANALYTICS_KEEP_DAYS", default=30)
+# The beat task refreshing recent posts' metrics (every 15 minutes) looks this far back.
+ANALYTICS_REFRESH_DAYS = env.int("ANALYTICS_REFRESH_DAYS", default=7)
+# launches/tasks.py is the publishing engine's; analytics' tasks register from their own module.
+CELERY_IMPORTS = ["launches.analytics_tasks"]
