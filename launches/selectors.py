@@ -123,3 +123,13 @@ def get_deletable_post(launch: Launch, log_id) -> PostingLog:
         return deletable_posts(launch).get(pk=log_id)
     except (PostingLog.DoesNotExist, ValueError, ValidationError) as exc:
         raise ApiError(Code.SERVER_003, "posting log not found or not deletable") from exc
+
+
+def get_guided_post(launch: Launch, log_id) -> PostingLog:
+    """A guided (Product Hunt / Hacker News) post of ``launch``; 404 otherwise."""
+    try:
+        return PostingLog.objects.select_related("launch").get(
+            launch=launch, pk=log_id, status=PostingLog.Status.MANUAL
+        )
+    except (PostingLog.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ApiError(Code.SERVER_003, "posting log not found") from exc
