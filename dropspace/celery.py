@@ -35,4 +35,14 @@ app.conf.beat_schedule = {
         "task": "launches.analytics_tasks.refresh_recent_metrics",
         "schedule": 900.0,
     },
+    # Publishing: due scheduled launches are claimed from the database (never Celery ETA), and
+    # the sweeper repairs posts whose worker or message was lost.
+    "launches-start-due-launches": {
+        "task": "launches.tasks.start_due_launches",
+        "schedule": 5.0,
+    },
+    "launches-sweep-publishing": {
+        "task": "launches.tasks.sweep_publishing",
+        "schedule": 60.0,
+    },
 }

@@ -418,3 +418,6 @@ PUBLISH_SCHEDULER_BATCH = env.int("PUBLISH_SCHEDULER_BATCH", default=100)
 # Plan switches: whether users may post through their own accounts / the official accounts.
 PUBLISH_ALLOW_OWN_ACCOUNTS = env.bool("PUBLISH_ALLOW_OWN_ACCOUNTS", default=True)
 PUBLISH_ALLOW_DROPSPACE_ACCOUNTS = env.bool("PUBLISH_ALLOW_DROPSPACE_ACCOUNTS", default=True)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
+    "launches.models.PostingLog.Status"
+)

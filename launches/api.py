@@ -12,6 +12,7 @@ from dropspace.api.schema import envelope, errors
 from dropspace.api.serializers import ErrorEnvelopeSerializer
 from launches import analytics, deletion, selectors, services
 from launches.models import Launch
+from launches.publishing import services as publishing
 from launches.serializers import (
     AnalyticsSerializer,
     DeletedPostSerializer,
@@ -20,9 +21,13 @@ from launches.serializers import (
     LaunchCreateSerializer,
     LaunchDetailSerializer,
     LaunchSerializer,
+    LaunchStatusSerializer,
     LaunchUpdateSerializer,
     PlatformsSerializer,
+    PostingLogSerializer,
+    PublishQueuedSerializer,
     RetryContentResultSerializer,
+    RetryQueuedSerializer,
 )
 
 TAGS = ["launches"]
@@ -182,6 +187,77 @@ class RetryContentView(APIView):
         return Response({"data": result})
 
 
+class PublishView(APIView):
+    required_scopes = {"POST": Scope.PUBLISH}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Queue a launch for publishing",
+        description="Validates every platform requirement first (all problems are listed in "
+        "`details`), then moves the launch to `running` and posts in the background: poll "
+        "/status or listen for launch.completed / launch.partial / launch.failed webhooks. "
+        "Product Hunt, Hacker News and Substack become guided manual steps.",
+        request=None,
+        responses={
+            202: envelope(PublishQueuedSerializer),
+            **errors(Code.LAUNCH_001, Code.LAUNCH_004, Code.LAUNCH_007, Code.AUTH_002),
+            422: OpenApiResponse(
+                ErrorEnvelopeSerializer, description="LAUNCH_007: no posting account configured"
+            ),
+        },
+    )
+    def post(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        publishing.publish_launch(launch=launch, by=request.user)
+        return Response({"data": {"message": "publish queued"}}, status=202)
+
+
+class RetryView(APIView):
+    required_scopes = {"POST": Scope.PUBLISH}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Retry the failed platforms of a launch",
+        description="Only failed (and unconfirmed: check the platform first) posts are sent "
+        "again; a thread resumes after its last posted tweet. Published posts are never "
+        "re-posted.",
+        request=None,
+        responses={
+            202: envelope(RetryQueuedSerializer),
+            **errors(Code.LAUNCH_001, Code.LAUNCH_004),
+            400: OpenApiResponse(
+                ErrorEnvelopeSerializer, description="LAUNCH_003: no failed platforms to retry"
+            ),
+        },
+    )
+    def post(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        platforms = publishing.retry_launch(launch=launch)
+        return Response({"data": {"message": "retry queued", "platforms": platforms}}, status=202)
+
+
+class StatusView(APIView):
+    required_scopes = {"GET": Scope.READ}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Detailed posting logs per platform account",
+        responses={200: envelope(LaunchStatusSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def get(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+        logs = selectors.posting_logs(launch)
+        return Response(
+            {
+                "data": {
+                    "launch_id": str(launch.pk),
+                    "launch_status": launch.status,
+                    "posting_logs": PostingLogSerializer(logs, many=True).data,
+                }
+            }
+        )
+
+
 urlpatterns = [
     path("launches", LaunchListView.as_view(), name="api-launches"),
     path("launches/<str:launch_id>", LaunchDetailView.as_view(), name="api-launch-detail"),
@@ -195,6 +271,9 @@ urlpatterns = [
         RetryContentView.as_view(),
         name="api-launch-retry-content",
     ),
+    path("launches/<str:launch_id>/publish", PublishView.as_view(), name="api-launch-publish"),
+    path("launches/<str:launch_id>/retry", RetryView.as_view(), name="api-launch-retry"),
+    path("launches/<str:launch_id>/status", StatusView.as_view(), name="api-launch-status"),
 ]
 
 

@@ -235,11 +235,22 @@ class LaunchSerializer(serializers.ModelSerializer):
         return launch.media_mode or None
 
 
-class PostingStatusSerializer(serializers.Serializer):
-    status = serializers.CharField()
+class PostingAccountStatusSerializer(serializers.Serializer):
+    target_key = serializers.CharField(help_text="the user_platform_accounts key, or dropspace:<p>")
+    status = serializers.ChoiceField(choices=PostingLog.Status.choices)
     post_url = serializers.URLField(required=False)
     posted_at = serializers.DateTimeField(required=False)
     error_message = serializers.CharField(required=False)
+
+
+class PostingStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PostingLog.Status.choices)
+    post_url = serializers.URLField(required=False)
+    posted_at = serializers.DateTimeField(required=False)
+    error_message = serializers.CharField(required=False)
+    accounts = PostingAccountStatusSerializer(
+        many=True, required=False, help_text="each account, when the platform has several"
+    )
 
 
 class GenerationFailureSerializer(serializers.Serializer):
@@ -389,3 +400,61 @@ class DeletedPostsSerializer(serializers.Serializer):
     deleted_count = serializers.IntegerField()
     failed_count = serializers.IntegerField()
     skipped_count = serializers.IntegerField(help_text="posts on platforms without API deletion")
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+class PostingLogSerializer(serializers.ModelSerializer):
+    """One post on one platform account, as GET /v1/launches/:id/status documents it."""
+
+    post_url = serializers.SerializerMethodField()
+    post_id = serializers.SerializerMethodField()
+    error_message = serializers.SerializerMethodField()
+    error_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PostingLog
+        fields = [
+            "id",
+            "platform",
+            "target_key",
+            "status",
+            "post_url",
+            "post_id",
+            "error_message",
+            "error_code",
+            "attempt_count",
+            "posted_at",
+            "created_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_post_url(self, entry) -> str | None:
+        return entry.post_url or None
+
+    def get_post_id(self, entry) -> str | None:
+        return entry.post_id or None
+
+    def get_error_message(self, entry) -> str | None:
+        return entry.error_message or None
+
+    def get_error_code(self, entry) -> str | None:
+        return entry.error_code or None
+
+
+class LaunchStatusSerializer(serializers.Serializer):
+    launch_id = serializers.UUIDField()
+    launch_status = serializers.ChoiceField(choices=Launch.Status.choices)
+    posting_logs = PostingLogSerializer(many=True)
+
+
+class PublishQueuedSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="publish queued")
+
+
+class RetryQueuedSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="retry queued")
+    platforms = serializers.ListField(
+        child=serializers.CharField(), help_text="the platforms being retried"
+    )

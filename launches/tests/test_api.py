@@ -1,7 +1,6 @@
 """The /v1/launches contract: shapes, defaults, status codes and error codes."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.utils import timezone
