@@ -13,8 +13,6 @@ from launches.models import AUTO_POST_PLATFORMS, Launch, Platform, PostingLog
 LABELS = dict(Platform.choices)
 S = PostingLog.Status
 IN_FLIGHT = {S.PENDING, S.PUBLISHING}
-# Launch statuses from which "Publish now" may start (the engine decides for good).
-PUBLISHABLE = {"draft", "manual", "trigger", "scheduled", "failed", "cancelled"}
 SCHEDULABLE = {"draft", "manual", "trigger", "scheduled", "failed", "cancelled"}
 
 

@@ -256,7 +256,7 @@ def _panel_context(launch: Launch, user) -> dict:
         **_status_context(launch, logs),
         "accounts": dashboard.account_choices(launch, user) if launch.is_editable else [],
         "kits": dashboard.guided_kits(launch, logs),
-        "can_publish": launch.status in dashboard.PUBLISHABLE,
+        "can_publish": launch.status in _publishing().PUBLISHABLE,
         "can_schedule": launch.status in dashboard.SCHEDULABLE,
         "has_published": any(log.status in ("success", "deleted") for log in logs),
         "deletable_count": sum(1 for log in logs if log.status == "success" and log.post_id),
@@ -269,7 +269,7 @@ def _status_context(launch: Launch, logs: list) -> dict:
         "status_rows": dashboard.status_rows(launch, logs),
         "settled": dashboard.is_settled(launch, logs),
         "can_retry": launch.status in ("partial", "failed")
-        and any(log.status == "failed" for log in logs),
+        and any(log.status in ("failed", "unconfirmed") for log in logs),
     }
 
 
@@ -278,10 +278,9 @@ def _act(request, launch: Launch, action, success: str):
     try:
         result = action()
     except ApiError as exc:
-        details = "; ".join(
-            item.get("message", "") for item in exc.details or [] if isinstance(item, dict)
-        )
-        messages.error(request, f"{exc.message}: {details}" if details else exc.message)
+        problems = [item["message"] for item in exc.details or [] if isinstance(item, dict)]
+        details = "; ".join(dict.fromkeys(problems))  # every problem once, in order
+        messages.error(request, f"Fix these first: {details}." if details else exc.message)
     else:
         messages.success(request, success.format(result=result))
     return redirect("launches:detail", launch_id=launch.pk)

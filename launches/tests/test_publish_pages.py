@@ -53,7 +53,8 @@ def test_a_ready_launch_offers_publish_schedule_and_accounts(
     make_platform_connection("facebook", owner=None, username="dropspace", entity_id="page-1")
     launch = LaunchFactory(owner=user, status="manual", platforms=["twitter", "linkedin"])
     html = page(logged_in_client, launch)
-    assert "Publish now" in html
+    assert "Publish now" not in html  # no posting account chosen yet
+    assert "Choose the accounts to post through below" in html
     assert 'name="scheduled_date" type="datetime-local"' in html
     assert f'value="twitter={mine.pk}"' in html
     assert f'value="linkedin:organization:42={org.pk}"' in html
@@ -116,7 +117,10 @@ def test_schedule_errors_are_told(logged_in_client, user):
     assert flashes(response) == ["Choose a date and time to schedule the launch."]
     past = (timezone.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = logged_in_client.post(f"/launches/{launch.pk}/schedule", {"scheduled_date": past})
-    assert flashes(response)[-1].endswith("scheduled_date must be at least 15 minutes from now")
+    assert (
+        flashes(response)[-1]
+        == "Fix these first: scheduled_date must be at least 15 minutes from now."
+    )
     launch.refresh_from_db()
     assert launch.scheduled_date is None
 
@@ -130,6 +134,89 @@ def test_cancel_from_the_panel(logged_in_client, user):
     assert response.status_code == 302
     launch.refresh_from_db()
     assert launch.status == "cancelled"
+
+
+def test_publish_now_then_live_status_until_completed(
+    logged_in_client, user, make_platform_connection, rsps
+):
+    from launches import tasks
+
+    twitter = make_platform_connection("twitter", username="@olive")
+    launch = LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=["twitter", "hackernews"],
+        product_url="https://acme.example",
+        user_platform_accounts={"twitter": str(twitter.pk)},
+        platform_contents={
+            "twitter": {"platform": "twitter", "content": "Acme is live", "generated_by": "user"},
+            "hackernews": {"platform": "hackernews", "title": "Show HN: Acme"},
+        },
+    )
+    response = logged_in_client.post(f"/launches/{launch.pk}/publish")
+    assert flashes(response) == [
+        "Fix these first: hackernews has no content yet: write or generate it."
+    ]
+    launch.platform_contents["hackernews"]["content"] = "We built Acme."
+    launch.save()
+    assert "Publish now" in page(logged_in_client, launch)
+    response = logged_in_client.post(f"/launches/{launch.pk}/publish")
+    assert flashes(response)[-1] == "Publishing started."
+    launch.refresh_from_db()
+    assert launch.status == "running"
+    html = page(logged_in_client, launch, "status", **HX)
+    assert 'hx-trigger="every 2s"' in html
+    assert "Waiting to post" in html
+
+    rsps.post(f"{X_API}", json={"data": {"id": "555", "text": "Acme is live"}})
+    tweet = launch.posting_logs.get(platform="twitter")
+    tasks.publish_post(str(tweet.pk))
+    html = page(logged_in_client, launch, "status", **HX)
+    assert 'href="https://x.com/olive/status/555"' in html
+    assert "hx-trigger" not in html  # settled: the guided step waits for the person
+
+    guided = launch.posting_logs.get(platform="hackernews")
+    response = logged_in_client.post(
+        f"/launches/{launch.pk}/posts/{guided.pk}/posted",
+        {"url": "https://news.ycombinator.com/item?id=1"},
+    )
+    assert flashes(response)[-1] == "Marked Hacker News as posted."
+    guided.refresh_from_db()
+    assert guided.post_url == "https://news.ycombinator.com/item?id=1"
+    assert 'href="https://news.ycombinator.com/item?id=1"' in page(logged_in_client, launch)
+
+
+def test_publish_problems_are_told_in_plain_words(logged_in_client, user, make_platform_connection):
+    twitter = make_platform_connection("twitter")
+    launch = LaunchFactory(
+        owner=user,
+        status="running",
+        user_platform_accounts={"twitter": str(twitter.pk)},
+        platforms=["twitter"],
+    )
+    response = logged_in_client.post(f"/launches/{launch.pk}/publish")
+    assert flashes(response) == ["the launch is already publishing"]
+
+
+def test_retry_failed_from_the_panel(logged_in_client, user, make_platform_connection, rsps):
+    twitter = make_platform_connection("twitter")
+    launch = LaunchFactory(
+        owner=user,
+        status="partial",
+        platforms=["twitter", "linkedin"],
+        user_platform_accounts={"twitter": str(twitter.pk)},
+    )
+    published(launch, "linkedin")
+    failed = published(
+        launch, "twitter", twitter, status="failed", post_id="", post_url="", error_message="500"
+    )
+    assert "Retry failed" in page(logged_in_client, launch)
+    response = logged_in_client.post(f"/launches/{launch.pk}/retry")
+    assert flashes(response) == ["Retrying: Twitter / X."]
+    failed.refresh_from_db()
+    assert failed.status == "pending"
+    response = logged_in_client.post(f"/launches/{launch.pk}/retry")
+    assert flashes(response)[-1] == "the launch is already running"
 
 
 # --- live status ------------------------------------------------------------------------------
