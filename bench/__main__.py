@@ -10,9 +10,9 @@ def main() -> None:
     # Webhook receivers in the benchmark are plain-http servers on 127.0.0.1.
     os.environ.setdefault("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", "true")
     django.setup()
-    from bench import webhooks
+    from bench import api_list, webhooks
 
-    rows = [*webhooks.run()]
+    rows = [*webhooks.run(), *api_list.run()]
     print_table(rows)
 
 
