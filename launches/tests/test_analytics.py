@@ -55,13 +55,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def get(api, launch):
     response = api.get(f"/v1/launches/{launch.pk}/analytics")
     assert response.status_code == 200, response.content
