@@ -258,6 +258,7 @@ def _panel_context(launch: Launch, user) -> dict:
         "kits": dashboard.guided_kits(launch, logs),
         "can_publish": launch.status in _publishing().PUBLISHABLE,
         "can_schedule": launch.status in dashboard.SCHEDULABLE,
+        "can_cancel": launch.can_become(Launch.Status.CANCELLED),
         "has_published": any(log.status in ("success", "deleted") for log in logs),
         "deletable_count": sum(1 for log in logs if log.status == "success" and log.post_id),
     }
