@@ -68,7 +68,7 @@ def _own_option(connection: Connection, chosen: set[str]) -> dict:
     }
 
 
-def parse_account_choices(values: list[str], platforms: list[str]) -> dict:
+def parse_account_choices(values: list[str]) -> dict:
     """The checked boxes as update_launch changes (unknown values are left to the rules)."""
     accounts, officials = {}, []
     for value in values:

@@ -339,7 +339,7 @@ def launch_unschedule(request, launch_id):
 @require_POST
 def launch_accounts(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id)
-    changes = dashboard.parse_account_choices(request.POST.getlist("account"), launch.platforms)
+    changes = dashboard.parse_account_choices(request.POST.getlist("account"))
     update = services.update_launch
     return _act(
         request,
