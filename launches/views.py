@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -312,13 +313,13 @@ def launch_schedule(request, launch_id):
     if not form.is_valid() or form.cleaned_data["scheduled_date"] is None:
         messages.error(request, "Choose a date and time to schedule the launch.")
         return redirect("launches:detail", launch_id=launch.pk)
-    when = form.cleaned_data["scheduled_date"]
-    changes = {"scheduled_date": when}
-    update = services.update_launch
-    success = "Scheduled for {result.scheduled_date:%b %-d, %Y %H:%M %Z}."
-    return _act(
-        request, launch, lambda: update(launch=launch, by=request.user, changes=changes), success
-    )
+    changes = {"scheduled_date": form.cleaned_data["scheduled_date"]}
+
+    def schedule():
+        launch_ = services.update_launch(launch=launch, by=request.user, changes=changes)
+        return timezone.localtime(launch_.scheduled_date)  # the person's timezone is active
+
+    return _act(request, launch, schedule, "Scheduled for {result:%b %-d, %Y %H:%M %Z}.")
 
 
 @login_required

@@ -100,6 +100,7 @@ def test_schedule_in_the_persons_timezone_then_unschedule(logged_in_client, user
     typed = local.strftime("%Y-%m-%dT%H:%M")
     response = logged_in_client.post(f"/launches/{launch.pk}/schedule", {"scheduled_date": typed})
     assert response.status_code == 302
+    assert flashes(response) == [f"Scheduled for {local:%b %-d, %Y %H:%M} {local.tzname()}."]
     launch.refresh_from_db()
     assert launch.status == "scheduled"
     assert launch.scheduled_date == local.replace(second=0, microsecond=0)
