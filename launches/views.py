@@ -19,6 +19,7 @@ from launches.forms import (
     contents_from_post,
 )
 from launches.models import Launch, Platform
+from launches.publishing import services as publishing
 
 PAGE_SIZE = 20
 LABELS = dict(Platform.choices)
@@ -257,7 +258,7 @@ def _panel_context(launch: Launch, user) -> dict:
         **_status_context(launch, logs),
         "accounts": dashboard.account_choices(launch, user) if launch.is_editable else [],
         "kits": dashboard.guided_kits(launch, logs),
-        "can_publish": launch.status in _publishing().PUBLISHABLE,
+        "can_publish": launch.status in publishing.PUBLISHABLE,
         "can_schedule": launch.status in dashboard.SCHEDULABLE,
         "can_cancel": launch.can_become(Launch.Status.CANCELLED),
         "has_published": any(log.status in ("success", "deleted") for log in logs),
@@ -288,18 +289,11 @@ def _act(request, launch: Launch, action, success: str):
     return redirect("launches:detail", launch_id=launch.pk)
 
 
-def _publishing():
-    # The publishing engine's services (launches/publishing/), resolved at call time.
-    from launches.publishing import services as publishing
-
-    return publishing
-
-
 @login_required
 @require_POST
 def launch_publish(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id)
-    publish = _publishing().publish_launch
+    publish = publishing.publish_launch
     return _act(
         request, launch, lambda: publish(launch=launch, by=request.user), "Publishing started."
     )
@@ -364,7 +358,7 @@ def launch_status(request, launch_id):
 @require_POST
 def launch_retry(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id)
-    retry = _publishing().retry_launch
+    retry = publishing.retry_launch
     return _act(
         request,
         launch,
@@ -382,7 +376,7 @@ def launch_mark_posted(request, launch_id, log_id):
     if not form.is_valid():
         messages.error(request, f"Paste the address of your {LABELS[log.platform]} post.")
         return redirect("launches:detail", launch_id=launch.pk)
-    mark = _publishing().mark_manual_posted
+    mark = publishing.mark_manual_posted
     url = form.cleaned_data["url"]
     return _act(
         request, launch, lambda: mark(log=log, url=url), f"Marked {LABELS[log.platform]} as posted."
