@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from connections.crypto import EncryptedTextField
+from dropspace.crypto import EncryptedTextField
 
 
 class Platform(models.TextChoices):

@@ -16,7 +16,6 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
-from connections import crypto
 from connections.models import MULTI_ACCOUNT_PLATFORMS, Connection
 from connections.platforms import adapter_for, get_adapter, uses_sandbox
 from connections.platforms.base import (
@@ -27,6 +26,7 @@ from connections.platforms.base import (
     TokenSet,
     new_code_verifier,
 )
+from dropspace import crypto
 
 log = logging.getLogger(__name__)
 

@@ -45,4 +45,9 @@ app.conf.beat_schedule = {
         "task": "launches.tasks.sweep_publishing",
         "schedule": 60.0,
     },
+    # A persona build whose worker died would show "building" forever; fail it after 15 min.
+    "personas-fail-stale-builds": {
+        "task": "personas.tasks.fail_stale_builds",
+        "schedule": 300.0,
+    },
 }

@@ -62,8 +62,12 @@ def fetch(
     max_bytes: int | None = None,
     max_redirects: int | None = None,
     allow_loopback: bool = False,
+    truncate: bool = False,
 ) -> FetchResult:
     """Fetch ``url`` safely. ``allow_loopback`` admits localhost only (development receivers).
+
+    A body over ``max_bytes`` is an error, or with ``truncate`` is cut there (when only the
+    start matters, e.g. a webhook receiver's answer).
 
     Raises ``UnsafeURLError`` for a forbidden destination and ``FetchError`` for failures.
     A 4xx/5xx answer is a result, not an error: the caller decides what it means.
@@ -73,7 +77,8 @@ def fetch(
     hops = settings.OUTBOUND_FETCH_MAX_REDIRECTS if max_redirects is None else max_redirects
     deadline = time.monotonic() + timeout
     for _ in range(hops + 1):
-        result = _fetch_once(url, method, headers, data, deadline, max_bytes, allow_loopback)
+        limits = _Limits(deadline, max_bytes, truncate)
+        result = _fetch_once(url, method, headers, data, limits, allow_loopback)
         location = result.headers.get("location")
         if result.status not in REDIRECT_STATUSES or not location or hops == 0:
             return result
@@ -121,14 +126,21 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global
 
 
-def _fetch_once(url, method, headers, data, deadline, max_bytes, allow_loopback) -> FetchResult:
+@dataclass(frozen=True)
+class _Limits:
+    deadline: float  # time.monotonic() value by which the whole fetch must be done
+    max_bytes: int
+    truncate: bool
+
+
+def _fetch_once(url, method, headers, data, limits: _Limits, allow_loopback) -> FetchResult:
     address = check_url(url, allow_loopback=allow_loopback)
     parts = urlsplit(url)
     session = requests.Session()
     session.trust_env = False  # an environment proxy would connect to an unchecked address
     session.mount(f"{parts.scheme}://", _PinnedAdapter(parts.hostname, address))
     request_headers = {"User-Agent": USER_AGENT, **(headers or {}), "Host": parts.netloc}
-    remaining = deadline - time.monotonic()
+    remaining = limits.deadline - time.monotonic()
     if remaining <= 0:
         raise FetchError("timed out")
     try:
@@ -141,7 +153,7 @@ def _fetch_once(url, method, headers, data, deadline, max_bytes, allow_loopback)
             allow_redirects=False,
             stream=True,
         ) as response:
-            content = _read_capped(response, max_bytes, deadline)
+            content = _read_capped(response, limits)
             return FetchResult(response.status_code, response.headers, content, url)
     except requests.Timeout as exc:
         raise FetchError("timed out") from exc
@@ -151,13 +163,16 @@ def _fetch_once(url, method, headers, data, deadline, max_bytes, allow_loopback)
         session.close()
 
 
-def _read_capped(response: requests.Response, max_bytes: int, deadline: float) -> bytes:
+def _read_capped(response: requests.Response, limits: _Limits) -> bytes:
     chunks, size = [], 0
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(f"response larger than {max_bytes} bytes")
-        if time.monotonic() > deadline:
+        if size > limits.max_bytes:
+            if not limits.truncate:
+                raise FetchError(f"response larger than {limits.max_bytes} bytes")
+            chunks.append(chunk[: len(chunk) - (size - limits.max_bytes)])
+            break
+        if time.monotonic() > limits.deadline:
             raise FetchError("timed out")
         chunks.append(chunk)
     return b"".join(chunks)

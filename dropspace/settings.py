@@ -421,3 +421,13 @@ PUBLISH_ALLOW_DROPSPACE_ACCOUNTS = env.bool("PUBLISH_ALLOW_DROPSPACE_ACCOUNTS", 
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
     "launches.models.PostingLog.Status"
 )
+
+# --- personas ---
+# Plan limits (the spec's starter plan): personas per user, analyses per persona.
+PERSONAS_MAX_PER_USER = env.int("PERSONAS_MAX_PER_USER", default=10)
+PERSONAS_ANALYSES_PER_PERSONA = env.int("PERSONAS_ANALYSES_PER_PERSONA", default=3)
+# A build still "building" after this long is treated as dead (worker lost) and may be restarted.
+PERSONAS_BUILD_STALE_SECONDS = env.int("PERSONAS_BUILD_STALE_SECONDS", default=900)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"PersonaPlatformEnum": "personas.models.ANALYSIS_PLATFORMS"}
+)

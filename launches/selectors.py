@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dropspace.api.errors import ApiError, Code
 from launches.models import Launch, PostingLog
+from personas import selectors as persona_selectors
 from personas.models import Persona
 
 
@@ -39,15 +40,15 @@ def get_launch_for_user(user, launch_id, *, with_logs: bool = False) -> Launch:
 
 
 def get_persona_for_user(user, persona_id) -> Persona:
-    """The persona when ``user`` owns it; 404 SERVER_003 (as the spec says) otherwise."""
+    """The persona when ``user`` owns it; 404 SERVER_003 (as the launches spec says) otherwise."""
     try:
-        return Persona.objects.get(owner=user, pk=persona_id)
-    except (Persona.DoesNotExist, ValueError, ValidationError) as exc:
-        raise ApiError(Code.SERVER_003, "persona not found") from exc
+        return persona_selectors.get_persona_for_user(user, persona_id)
+    except ApiError:
+        raise ApiError(Code.SERVER_003, "persona not found") from None
 
 
 def personas_for(user) -> QuerySet[Persona]:
-    return Persona.objects.filter(owner=user).order_by("name")
+    return persona_selectors.personas_visible_to(user).order_by("name")
 
 
 def launches_created_this_month(user) -> int:

@@ -4,8 +4,13 @@ from django.conf import settings
 from django.db import models
 
 SAMPLE_SOURCES = ["custom", "twitter", "reddit", "facebook", "instagram", "tiktok", "linkedin"]
+ANALYSIS_PLATFORMS = [source for source in SAMPLE_SOURCES if source != "custom"]
 MAX_SAMPLES_PER_SOURCE = 50
 MAX_SAMPLE_LENGTH = 10_000
+MAX_TERMS = 50
+MAX_TERM_LENGTH = 100
+MAX_DESCRIPTION_LENGTH = 5_000
+ATTRIBUTE_FIELDS = ["description", "tone", "target_audience", "industry", "terminology"]
 
 
 class Persona(models.Model):
@@ -65,3 +70,18 @@ class Persona(models.Model):
 
     def samples(self, source: str) -> list[str]:
         return getattr(self, f"{source}_samples")
+
+    def samples_by_source(self) -> dict[str, list[str]]:
+        return {source: self.samples(source) for source in SAMPLE_SOURCES}
+
+    @property
+    def sample_count(self) -> int:
+        return sum(len(self.samples(source)) for source in SAMPLE_SOURCES)
+
+    @property
+    def attributes(self) -> dict:
+        return {name: getattr(self, name) for name in ATTRIBUTE_FIELDS}
+
+    @property
+    def is_building(self) -> bool:
+        return self.build_status == self.BuildStatus.BUILDING

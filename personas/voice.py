@@ -6,7 +6,8 @@ itself, so how samples are chosen and what the analysis holds can evolve here.
 
 from dataclasses import dataclass, field
 
-from personas.models import Persona
+from personas import stylometrics
+from personas.models import SAMPLE_SOURCES, Persona
 
 SAMPLES_PER_PLATFORM = 3
 
@@ -38,19 +39,39 @@ def voice_for(persona: Persona, platforms: list[str]) -> Voice:
         name=persona.name,
         analysis=persona.persona_analysis,
         structured=structured,
-        attributes={
-            "description": persona.description,
-            "tone": persona.tone,
-            "target_audience": persona.target_audience,
-            "industry": persona.industry,
-            "terminology": persona.terminology,
-        },
+        attributes=persona.attributes,
         samples={platform: _best_samples(persona, platform) for platform in platforms},
-        style=structured.get("stylometrics", {}),
+        style=_style(persona, structured, platforms),
     )
 
 
 def _best_samples(persona: Persona, platform: str) -> list[str]:
-    source = platform if hasattr(persona, f"{platform}_samples") else "custom"
-    samples = persona.samples(source) or persona.custom_samples
-    return list(samples[:SAMPLES_PER_PLATFORM])
+    """The most representative samples of the platform, else of custom, else of all sources.
+
+    "Representative" is measured (length, emoji, hashtags, line breaks, questions), so the
+    writer sees the voice's typical posts rather than whichever were pasted first.
+    """
+    own = persona.samples(platform) if platform in SAMPLE_SOURCES else []
+    for pool in (own, persona.custom_samples):
+        if pool:
+            return stylometrics.representative(pool, SAMPLES_PER_PLATFORM)
+    everything = [post for posts in persona.samples_by_source().values() for post in posts]
+    return stylometrics.representative(everything, SAMPLES_PER_PLATFORM)
+
+
+def _style(persona: Persona, structured: dict, platforms: list[str]) -> dict[str, dict]:
+    """Measured habits per platform and overall: from the analysis, else from the samples now.
+
+    A persona never analysed still has samples; measuring them here lets the offline writer
+    apply the voice's habits before the first analysis.
+    """
+    measured = structured.get("stylometrics")
+    if not measured:
+        samples = persona.samples_by_source()
+        measured = {
+            source: stats
+            for source, stats in stylometrics.measure_sources(samples).items()
+            if stats.get("sample_count")
+        }
+    wanted = {*platforms, "overall"}
+    return {source: stats for source, stats in measured.items() if source in wanted}

@@ -149,12 +149,23 @@ EVENT_TYPES: dict[str, EventType] = {
         ),
         EventType(
             "persona.analyzed",
-            "a persona's writing style analysis finished",
+            "a persona's writing style analysis finished, successfully or not",
             [
                 Field("persona_id", "uuid", "the persona"),
                 Field("name", "string", "the persona's name"),
+                Field("build_status", "string", "complete or error"),
+                Field("build_error", "string?", "why the analysis failed, when it did"),
+                Field("source", "string?", "claude or local: who wrote the analysis"),
+                Field("last_analyzed_at", "ISO 8601?", "when the analysis finished"),
             ],
-            {"persona_id": "7f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", "name": "founder voice"},
+            {
+                "persona_id": "7f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+                "name": "founder voice",
+                "build_status": "complete",
+                "build_error": None,
+                "source": "claude",
+                "last_analyzed_at": "2026-11-28T10:00:00Z",
+            },
         ),
         EventType(
             "connection.needs_reauth",

@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from dropspace.crypto import EncryptedTextField
+
 
 def new_event_id() -> str:
     return f"evt_{uuid.uuid4().hex}"
@@ -56,8 +58,8 @@ class WebhookEndpoint(models.Model):
     )
     url = models.URLField(max_length=2048)
     events = models.JSONField(default=list)
-    # Needed in clear to sign; never serialized after it is shown once (create / rotate).
-    secret = models.CharField(max_length=128, editable=False)
+    # Needed to sign, so encrypted rather than hashed; never shown after create / rotate.
+    secret = EncryptedTextField(editable=False)
     active = models.BooleanField(default=True)
     disabled_reason = models.CharField(
         max_length=16, choices=DisabledReason.choices, default="", blank=True
@@ -106,7 +108,7 @@ class WebhookDelivery(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     # The endpoint's secret when the delivery was enqueued (rotation does not touch it);
     # cleared once the delivery is finished.
-    signing_secret = models.CharField(max_length=128, editable=False)
+    signing_secret = EncryptedTextField(editable=False, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     schedule_step = models.PositiveSmallIntegerField(
         default=0, help_text="Attempts since the schedule (re)started; a redeliver resets it."

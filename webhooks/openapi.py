@@ -14,6 +14,8 @@ _JSON_TYPES = {
     "string[]": {"type": "array", "items": {"type": "string"}},
     "ISO 8601": {"type": "string", "format": "date-time"},
     "object[]": {"type": "array", "items": {"type": "object"}},
+    "string?": {"type": ["string", "null"]},
+    "ISO 8601?": {"type": ["string", "null"], "format": "date-time"},
 }
 
 _HEADERS = {

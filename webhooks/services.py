@@ -325,6 +325,7 @@ def _send(delivery: WebhookDelivery) -> Outcome:
             data=body,
             timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
             max_bytes=MAX_RESPONSE_BYTES,
+            truncate=True,  # a large 2xx answer is still a delivery; we keep an excerpt
             max_redirects=0,  # a 3xx is a failure: following it could reach anywhere
             allow_loopback=_loopback_allowed(endpoint.url),
         )

@@ -9,9 +9,9 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection as db
 
-from connections.crypto import decrypt
 from connections.models import Connection
 from connections.platforms import hackernews, producthunt
+from dropspace.crypto import decrypt
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,14 +1,11 @@
 """The SSRF-safe fetcher, against a real local HTTP server and mocked DNS answers."""
 
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from dropspace import http
-
-REAL_GETADDRINFO = socket.getaddrinfo
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -47,38 +44,6 @@ def server():
     thread.start()
     yield f"http://localhost:{httpd.server_port}"
     httpd.shutdown()
-
-
-class FakeDNS(dict):
-    """Host name -> addresses to answer; ``lookups`` lists every name asked for."""
-
-    def __init__(self):
-        super().__init__()
-        self.lookups: list[str] = []
-
-
-@pytest.fixture
-def dns(monkeypatch):
-    """Answer DNS for chosen names; everything else resolves for real."""
-    answers = FakeDNS()
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        answers.lookups.append(host)
-        if host in answers:
-            return [
-                (
-                    socket.AF_INET6 if ":" in ip else socket.AF_INET,
-                    socket.SOCK_STREAM,
-                    6,
-                    "",
-                    (ip, port),
-                )
-                for ip in answers[host]
-            ]
-        return REAL_GETADDRINFO(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return answers
 
 
 @pytest.mark.parametrize(
@@ -145,6 +110,11 @@ def test_post_sends_the_body(server):
 def test_body_over_the_cap_fails(server):
     with pytest.raises(http.FetchError, match="larger than 1000 bytes"):
         http.fetch(f"{server}/big", max_bytes=1000, allow_loopback=True)
+
+
+def test_body_over_the_cap_can_be_truncated_instead(server):
+    result = http.fetch(f"{server}/big", max_bytes=1000, truncate=True, allow_loopback=True)
+    assert result.content == b"x" * 1000
 
 
 def test_redirect_is_followed_and_rechecked(server):

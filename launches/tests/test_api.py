@@ -351,7 +351,7 @@ def test_generate_content_rate_limited_is_429_rate_001(api, launch, claude):
     import httpx
 
     body = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}
-    claude.post(claude.url).mock(
+    claude.post("/v1/messages").mock(
         return_value=httpx.Response(429, json=body, headers={"retry-after": "12"})
     )
     response = api.post(url(launch, "generate-content"), {}, format="json")
@@ -364,7 +364,7 @@ def test_generate_content_unavailable_is_503_server_001(api, launch, claude):
     import httpx
 
     body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
-    claude.post(claude.url).mock(return_value=httpx.Response(529, json=body))
+    claude.post("/v1/messages").mock(return_value=httpx.Response(529, json=body))
     response = api.post(url(launch, "generate-content"), {}, format="json")
     assert response.status_code == 503
     assert error_code(response) == "SERVER_001"
@@ -406,7 +406,7 @@ def test_create_when_the_writer_is_rate_limited_is_429_and_saves_nothing(api, cl
     import httpx
 
     body = {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}
-    claude.post(claude.url).mock(return_value=httpx.Response(429, json=body))
+    claude.post("/v1/messages").mock(return_value=httpx.Response(429, json=body))
     response = api.post(url(), CREATE, format="json")
     assert response.status_code == 429
     assert error_code(response) == "RATE_001"

@@ -3,7 +3,7 @@ offline writer, property-tested against every limit."""
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -58,7 +58,7 @@ def sent_body(route, index=0) -> dict:
 
 
 def test_claude_writes_every_platform_with_tool_use(claude, fresh_launch):
-    route = claude.post(claude.url).mock(
+    route = claude.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_reply(GOOD))
     )
     generation = services.generate_content(launch=fresh_launch)
@@ -79,7 +79,7 @@ def test_claude_writes_every_platform_with_tool_use(claude, fresh_launch):
 def test_output_over_a_limit_is_repaired_once(claude, fresh_launch):
     too_long = {**GOOD, "linkedin": {"content": "x" * 3001}}
     repaired = {"linkedin": {"content": "Short and within the limit."}}
-    route = claude.post(claude.url).mock(
+    route = claude.post("/v1/messages").mock(
         side_effect=[
             httpx.Response(200, json=tool_use_reply(too_long)),
             httpx.Response(200, json=tool_use_reply(repaired, tool_id="toolu_02")),
@@ -99,7 +99,7 @@ def test_output_over_a_limit_is_repaired_once(claude, fresh_launch):
 
 def test_output_still_over_after_repair_is_a_failure_retry_content_retries(claude, fresh_launch):
     too_long = {**GOOD, "linkedin": {"content": "x" * 3001}}
-    claude.post(claude.url).mock(
+    claude.post("/v1/messages").mock(
         side_effect=[
             httpx.Response(200, json=tool_use_reply(too_long)),
             httpx.Response(200, json=tool_use_reply({"linkedin": {"content": "y" * 3001}})),
@@ -125,7 +125,7 @@ def test_output_still_over_after_repair_is_a_failure_retry_content_retries(claud
 
 
 def test_anthropic_429_is_rate_001(claude, fresh_launch):
-    claude.post(claude.url).mock(
+    claude.post("/v1/messages").mock(
         return_value=error_reply(429, "rate_limit_error", "Number of request tokens has exceeded")
     )
     with pytest.raises(ApiError) as caught:
@@ -138,7 +138,9 @@ def test_anthropic_429_is_rate_001(claude, fresh_launch):
 
 
 def test_anthropic_529_overloaded_is_503_server_001(claude, fresh_launch):
-    claude.post(claude.url).mock(return_value=error_reply(529, "overloaded_error", "Overloaded"))
+    claude.post("/v1/messages").mock(
+        return_value=error_reply(529, "overloaded_error", "Overloaded")
+    )
     with pytest.raises(ApiError) as caught:
         services.generate_content(launch=fresh_launch)
     assert caught.value.code is Code.SERVER_001
@@ -146,7 +148,9 @@ def test_anthropic_529_overloaded_is_503_server_001(claude, fresh_launch):
 
 
 def test_create_with_anthropic_down_records_failures_for_retry(claude, user):
-    claude.post(claude.url).mock(return_value=error_reply(529, "overloaded_error", "Overloaded"))
+    claude.post("/v1/messages").mock(
+        return_value=error_reply(529, "overloaded_error", "Overloaded")
+    )
     launch, generation = services.create_launch(
         owner=user, title="Acme", product_description="Invoices.", platforms=["linkedin"]
     )
@@ -218,7 +222,7 @@ def test_persona_voice_goes_into_the_prompt(claude, user):
         linkedin_samples=["We shipped. It works. Mostly."],
     )
     launch = LaunchFactory(owner=user, persona=persona, platform_contents={})
-    route = claude.post(claude.url).mock(
+    route = claude.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_reply(GOOD))
     )
     services.generate_content(launch=launch)
@@ -235,7 +239,7 @@ def test_product_page_text_goes_into_the_prompt(claude, user, no_real_http):
         content_type="text/html",
     )
     launch = LaunchFactory(owner=user, product_url="https://prompt.example/", platform_contents={})
-    route = claude.post(claude.url).mock(
+    route = claude.post("/v1/messages").mock(
         return_value=httpx.Response(200, json=tool_use_reply(GOOD))
     )
     services.generate_content(launch=launch)
@@ -257,7 +261,7 @@ def test_reddit_subreddits_get_their_own_text(claude, user):
             "subreddits": [{"name": "webdev", "title": "Tech angle", "content": "Stack."}],
         }
     }
-    claude.post(claude.url).mock(return_value=httpx.Response(200, json=tool_use_reply(reply)))
+    claude.post("/v1/messages").mock(return_value=httpx.Response(200, json=tool_use_reply(reply)))
     services.generate_content(launch=launch)
     launch.refresh_from_db()
     assert launch.platform_contents["reddit"]["subreddits"] == [
@@ -289,6 +293,7 @@ styles = st.fixed_dictionaries(
     page=st.text(max_size=3000),
     style=styles,
 )
+@example(title="0", description="!", url="", page="", style=None)  # once gave an empty PH title
 def test_offline_writer_always_respects_every_limit(title, description, url, page, style):
     voice = Voice(name="v", style={"overall": style}) if style else None
     brief = writer.Brief(

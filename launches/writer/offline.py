@@ -235,7 +235,7 @@ def tiktok(brief: Brief) -> dict:
 
 def producthunt(brief: Brief) -> dict:
     first, *rest = summary(brief)
-    tagline = fit(first.rstrip(".!?"), 60)
+    tagline = fit(first.rstrip(".!?") or name(brief), 60)  # a bare "!" leaves nothing
     description = with_tail(brief, "producthunt", " ".join([first, *rest]), "", 500)
     comment = paragraphs(
         brief,

@@ -1,7 +1,6 @@
 """Webhook test helpers: fake DNS answers, a real local receiver, endpoints and deliveries."""
 
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -10,39 +9,11 @@ import pytest
 from webhooks.models import WebhookEndpoint
 from webhooks.signing import new_secret
 
-REAL_GETADDRINFO = socket.getaddrinfo
-PUBLIC_IP = "93.184.215.14"
-
-
-class FakeDNS(dict):
-    """Host name -> addresses; ``*.example.com`` is public unless set; ``lookups`` records all."""
-
-    def __init__(self):
-        super().__init__()
-        self.lookups: list[str] = []
-
-    def answer(self, host: str) -> list[str] | None:
-        if host in self:
-            return self[host]
-        if host.endswith("example.com"):
-            return [PUBLIC_IP]
-        return None
-
 
 @pytest.fixture(autouse=True)
-def dns(monkeypatch):
-    answers = FakeDNS()
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        answers.lookups.append(host)
-        ips = answers.answer(host)
-        if ips is None:
-            return REAL_GETADDRINFO(host, port, *args, **kwargs)
-        family = {True: socket.AF_INET6, False: socket.AF_INET}
-        return [(family[":" in ip], socket.SOCK_STREAM, 6, "", (ip, port)) for ip in ips]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return answers
+def _fake_dns(dns):
+    """Every webhooks test answers DNS itself: *.example.com is public unless set."""
+    return dns
 
 
 @pytest.fixture

@@ -1,21 +1,30 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from connections.models import Connection
+from dropspace.crypto import EncryptedTextField
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored platform token under the first key of TOKEN_ENCRYPTION_KEYS. "
-        "Run after putting a new key first; then the old keys can be removed."
+        "Re-encrypt every stored secret (platform tokens, webhook secrets) under the first key "
+        "of TOKEN_ENCRYPTION_KEYS. Run after putting a new key first; then remove the old keys."
     )
 
     def handle(self, *args, **options):
+        for model in apps.get_models():
+            fields = [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+            if fields:
+                count = self.rotate(model, fields)
+                self.stdout.write(f"{model._meta.label}: re-encrypted {count} rows")
+        self.stdout.write(self.style.SUCCESS("done"))
+
+    def rotate(self, model, fields: list[str]) -> int:
         count = 0
-        for pk in Connection.objects.values_list("pk", flat=True).iterator():
-            # Lock each row: a concurrent refresh must not be overwritten by the old token.
+        for pk in model.objects.values_list("pk", flat=True).iterator():
+            # Lock each row: a concurrent write (a token refresh) must not be overwritten.
             with transaction.atomic():
-                connection = Connection.objects.select_for_update().get(pk=pk)
-                connection.save(update_fields=["access_token", "refresh_token"])
+                row = model.objects.select_for_update().get(pk=pk)
+                row.save(update_fields=fields)
             count += 1
-        self.stdout.write(self.style.SUCCESS(f"re-encrypted the tokens of {count} connections"))
+        return count

@@ -1,4 +1,5 @@
-"""Encryption at rest for platform tokens: MultiFernet over settings.TOKEN_ENCRYPTION_KEYS."""
+"""Encryption at rest for secrets (platform tokens, webhook signing secrets): MultiFernet over
+settings.TOKEN_ENCRYPTION_KEYS, a key list kept apart from SECRET_KEY."""
 
 from functools import cache
 
