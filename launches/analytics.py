@@ -75,6 +75,7 @@ class PostMetrics:
     metrics: dict | None = None  # the spec's fields + "fetched_at"
     fetched_at: datetime | None = None
     gone: str = ""  # the platform's words when it says the post no longer exists
+    asked_to_wait: bool = False  # rate limit or outage: do not ask this account again now
 
 
 def fresh_for() -> timedelta:
@@ -156,12 +157,15 @@ def measure_posts(logs: list[PostingLog], *, force: bool = False) -> list[PostMe
     entries = cache.get_many([cache_key(log.pk) for log in logs])
     connections = selectors.posting_connections(logs)
     now = timezone.now()
-    results, updates = [], {}
+    results, updates, waiting = [], {}, set()
     for log in logs:
         key = cache_key(log.pk)
-        item, entry = _measure(
-            log, entries.get(key), connections.get(log.connection_id), now, force
-        )
+        # An account that just said "later" is not asked again in this run (its other posts
+        # answer stale): one slow or rate-limited platform cannot stall the whole read.
+        connection = None if log.connection_id in waiting else connections.get(log.connection_id)
+        item, entry = _measure(log, entries.get(key), connection, now, force)
+        if item.asked_to_wait:
+            waiting.add(log.connection_id)
         if entry is not None:
             updates[key] = entry
         results.append(item)
@@ -183,7 +187,9 @@ def _measure(log, entry, connection, now, force) -> tuple[PostMetrics, dict | No
     except RetryableError as exc:
         wait = timedelta(seconds=exc.retry_after) if exc.retry_after else DEFAULT_BACKOFF
         backoff = {**entry, "retry_at": now + wait} if entry else None
-        return _from_entry(log, entry, STALE), backoff
+        item = _from_entry(log, entry, STALE)
+        item.asked_to_wait = True
+        return item, backoff
     except PermanentError as exc:
         item = _from_entry(log, entry, STALE)
         item.gone = exc.message if exc.code in GONE_CODES else ""

@@ -118,6 +118,19 @@ def test_rate_limited_platform_answers_stale_numbers(
     assert len(rsps.calls) == calls  # not asked again before its reset
 
 
+def test_an_account_that_says_later_is_not_asked_again_in_the_same_read(
+    api, user, make_platform_connection, rsps, clock
+):
+    launch = LaunchFactory(owner=user, status="completed", platforms=["twitter"])
+    connection = make_platform_connection("twitter")
+    for n in range(3):
+        published(launch, "twitter", connection, target_key=f"t{n}", post_id=str(n))
+    rsps.get(f"{X_API}/0", status=503)
+    data = get(api, launch)
+    assert [p["cache_status"] for p in data["platforms"]] == ["unavailable"] * 3
+    assert len(rsps.calls) == 1
+
+
 def test_no_data_is_unavailable(api, user, make_platform_connection, rsps, clock):
     launch, _ = launch_with_posts(user, make_platform_connection, ["twitter"])
     published(launch, "reddit", status="failed", post_id="", post_url="", error_message="banned")
