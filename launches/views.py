@@ -349,9 +349,14 @@ def launch_status(request, launch_id):
     """The live status fragment; it polls itself until the launch settles."""
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     context = _status_context(launch, list(launch.posting_logs.all()))
-    if request.htmx:
-        return render(request, "launches/_publishing.html#posting-status", context)
-    return redirect("launches:detail", launch_id=launch.pk)
+    if not request.htmx:
+        return redirect("launches:detail", launch_id=launch.pk)
+    response = render(request, "launches/_publishing.html#posting-status", context)
+    if context["settled"] and request.GET.get("live"):
+        # It settled while the page watched: reload once so the header, the buttons and the
+        # analytics match the finished launch. The fragment itself no longer polls.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

@@ -108,8 +108,9 @@ def test_publish_then_live_status_until_completed(sandboxed):
         expect(row.get_by_role("link", name="View post")).to_have_attribute(
             "href", re.compile(r"https://x\.com/olive/status/\d+")
         )
+        # Settled: the page reloads itself once and shows the finished launch with analytics.
+        expect(page.locator("#publishing .badge-completed")).to_be_visible(timeout=10_000)
         expect(page.locator("#posting-status")).not_to_have_attribute("hx-trigger", "every 2s")
-        page.reload()
         expect(page.locator(".analytics-card[data-platform=twitter] svg.bar-chart")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-publish-completed.png", full_page=True)
 

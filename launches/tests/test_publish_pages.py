@@ -232,6 +232,7 @@ def test_status_fragment_polls_while_running_and_stops_when_settled(
     html = page(logged_in_client, launch, "status", **HX)
     assert "<html" not in html
     assert 'hx-trigger="every 2s"' in html
+    assert f'hx-get="/launches/{launch.pk}/status?live=1"' in html
     assert "Waiting to post" in html
     assert f'href="{log.post_url}"' in html
     assert "Delete</a>" not in html  # no deleting while it runs
@@ -242,6 +243,10 @@ def test_status_fragment_polls_while_running_and_stops_when_settled(
     assert "hx-trigger" not in html
     assert "hx-get" not in html
     assert "(updating live)" not in html
+    # The page that was watching reloads once, so everything around the fragment is current.
+    response = logged_in_client.get(f"/launches/{launch.pk}/status?live=1", **HX)
+    assert response["HX-Refresh"] == "true"
+    assert "HX-Refresh" not in logged_in_client.get(f"/launches/{launch.pk}/status", **HX)
     # Without htmx the fragment URL leads back to the page.
     response = logged_in_client.get(f"/launches/{launch.pk}/status")
     assert response["Location"] == f"/launches/{launch.pk}/"
