@@ -30,6 +30,21 @@ app.conf.beat_schedule = {
         "task": "connections.tasks.refresh_expiring_connections",
         "schedule": 300.0,
     },
+    # Recent posts' metrics: warms the analytics cache, notices posts removed on the platform.
+    "analytics-refresh-recent-metrics": {
+        "task": "launches.analytics_tasks.refresh_recent_metrics",
+        "schedule": 900.0,
+    },
+    # Publishing: due scheduled launches are claimed from the database (never Celery ETA), and
+    # the sweeper repairs posts whose worker or message was lost.
+    "launches-start-due-launches": {
+        "task": "launches.tasks.start_due_launches",
+        "schedule": 5.0,
+    },
+    "launches-sweep-publishing": {
+        "task": "launches.tasks.sweep_publishing",
+        "schedule": 60.0,
+    },
     # A persona build whose worker died would show "building" forever; fail it after 15 min.
     "personas-fail-stale-builds": {
         "task": "personas.tasks.fail_stale_builds",

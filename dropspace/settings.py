@@ -376,6 +376,52 @@ if SANDBOX_BASE_URL.startswith("http://"):
 
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
+# --- analytics ---
+# A post's metrics count as fresh this long (the spec's 5 minutes); older numbers are refetched
+# on the next read, and kept this many days so a rate-limited platform still answers them.
+ANALYTICS_FRESH_SECONDS = env.int("ANALYTICS_FRESH_SECONDS", default=300)
+ANALYTICS_KEEP_DAYS = env.int("ANALYTICS_KEEP_DAYS", default=30)
+# The beat task refreshing recent posts' metrics (every 15 minutes) looks this far back.
+ANALYTICS_REFRESH_DAYS = env.int("ANALYTICS_REFRESH_DAYS", default=7)
+# launches/tasks.py is the publishing engine's; analytics' tasks register from their own module.
+CELERY_IMPORTS = ["launches.analytics_tasks"]
+
+# --- publishing ---
+# Each auto-post platform has its own Celery queue (publish.<platform>), so one platform's
+# rate limits or slowness never hold up the others. `make run` consumes every queue with one
+# worker; in production run one worker per queue with that platform's concurrency, e.g.
+#   celery -A dropspace worker -Q publish.twitter --concurrency=$PUBLISH_CONCURRENCY_TWITTER
+# (`manage.py publishing_workers` prints these commands from the settings below).
+PUBLISH_QUEUES = {
+    platform: f"publish.{platform}"
+    for platform in ("twitter", "linkedin", "reddit", "facebook", "instagram", "tiktok")
+}
+PUBLISH_CONCURRENCY = {
+    platform: env.int(f"PUBLISH_CONCURRENCY_{platform.upper()}", default=2)
+    for platform in PUBLISH_QUEUES
+}
+# Retryable platform errors (5xx, 429, network): attempts per post, with exponential backoff
+# and jitter from PUBLISH_RETRY_BASE_SECONDS, honouring the platform's retry-after, capped well
+# under the broker's visibility timeout so a delayed retry is never redelivered twice.
+PUBLISH_MAX_ATTEMPTS = env.int("PUBLISH_MAX_ATTEMPTS", default=5)
+PUBLISH_RETRY_BASE_SECONDS = env.float("PUBLISH_RETRY_BASE_SECONDS", default=15.0)
+PUBLISH_RETRY_MAX_SECONDS = env.float("PUBLISH_RETRY_MAX_SECONDS", default=600.0)
+# Pending platform work (Instagram containers, TikTok and X video processing) is looked at by
+# short follow-up tasks, at most this many times, each at most this many seconds apart.
+PUBLISH_MAX_PENDING_CHECKS = env.int("PUBLISH_MAX_PENDING_CHECKS", default=120)
+PUBLISH_PENDING_CHECK_MAX_SECONDS = env.int("PUBLISH_PENDING_CHECK_MAX_SECONDS", default=60)
+# A post claimed longer ago than this lost its worker (the hard task time limit is shorter):
+# the sweeper marks it unconfirmed (it may have been sent) or re-enqueues it (never sent).
+PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# Due scheduled launches claimed per transaction by the scheduler (beat, every few seconds).
+PUBLISH_SCHEDULER_BATCH = env.int("PUBLISH_SCHEDULER_BATCH", default=100)
+# Plan switches: whether users may post through their own accounts / the official accounts.
+PUBLISH_ALLOW_OWN_ACCOUNTS = env.bool("PUBLISH_ALLOW_OWN_ACCOUNTS", default=True)
+PUBLISH_ALLOW_DROPSPACE_ACCOUNTS = env.bool("PUBLISH_ALLOW_DROPSPACE_ACCOUNTS", default=True)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
+    "launches.models.PostingLog.Status"
+)
+
 # --- personas ---
 # Plan limits (the spec's starter plan): personas per user, analyses per persona.
 PERSONAS_MAX_PER_USER = env.int("PERSONAS_MAX_PER_USER", default=10)

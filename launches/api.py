@@ -10,16 +10,24 @@ from developer.models import Scope
 from dropspace.api.errors import Code
 from dropspace.api.schema import envelope, errors
 from dropspace.api.serializers import ErrorEnvelopeSerializer
-from launches import selectors, services
+from launches import analytics, deletion, selectors, services
 from launches.models import Launch
+from launches.publishing import services as publishing
 from launches.serializers import (
+    AnalyticsSerializer,
+    DeletedPostSerializer,
+    DeletedPostsSerializer,
     GenerateContentResponseSerializer,
     LaunchCreateSerializer,
     LaunchDetailSerializer,
     LaunchSerializer,
+    LaunchStatusSerializer,
     LaunchUpdateSerializer,
     PlatformsSerializer,
+    PostingLogSerializer,
+    PublishQueuedSerializer,
     RetryContentResultSerializer,
+    RetryQueuedSerializer,
 )
 
 TAGS = ["launches"]
@@ -179,6 +187,77 @@ class RetryContentView(APIView):
         return Response({"data": result})
 
 
+class PublishView(APIView):
+    required_scopes = {"POST": Scope.PUBLISH}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Queue a launch for publishing",
+        description="Validates every platform requirement first (all problems are listed in "
+        "`details`), then moves the launch to `running` and posts in the background: poll "
+        "/status or listen for launch.completed / launch.partial / launch.failed webhooks. "
+        "Product Hunt, Hacker News and Substack become guided manual steps.",
+        request=None,
+        responses={
+            202: envelope(PublishQueuedSerializer),
+            **errors(Code.LAUNCH_001, Code.LAUNCH_004, Code.LAUNCH_007, Code.AUTH_002),
+            422: OpenApiResponse(
+                ErrorEnvelopeSerializer, description="LAUNCH_007: no posting account configured"
+            ),
+        },
+    )
+    def post(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        publishing.publish_launch(launch=launch, by=request.user)
+        return Response({"data": {"message": "publish queued"}}, status=202)
+
+
+class RetryView(APIView):
+    required_scopes = {"POST": Scope.PUBLISH}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Retry the failed platforms of a launch",
+        description="Only failed (and unconfirmed: check the platform first) posts are sent "
+        "again; a thread resumes after its last posted tweet. Published posts are never "
+        "re-posted.",
+        request=None,
+        responses={
+            202: envelope(RetryQueuedSerializer),
+            **errors(Code.LAUNCH_001, Code.LAUNCH_004),
+            400: OpenApiResponse(
+                ErrorEnvelopeSerializer, description="LAUNCH_003: no failed platforms to retry"
+            ),
+        },
+    )
+    def post(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        platforms = publishing.retry_launch(launch=launch)
+        return Response({"data": {"message": "retry queued", "platforms": platforms}}, status=202)
+
+
+class StatusView(APIView):
+    required_scopes = {"GET": Scope.READ}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Detailed posting logs per platform account",
+        responses={200: envelope(LaunchStatusSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def get(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+        logs = selectors.posting_logs(launch)
+        return Response(
+            {
+                "data": {
+                    "launch_id": str(launch.pk),
+                    "launch_status": launch.status,
+                    "posting_logs": PostingLogSerializer(logs, many=True).data,
+                }
+            }
+        )
+
+
 urlpatterns = [
     path("launches", LaunchListView.as_view(), name="api-launches"),
     path("launches/<str:launch_id>", LaunchDetailView.as_view(), name="api-launch-detail"),
@@ -191,5 +270,82 @@ urlpatterns = [
         "launches/<str:launch_id>/retry-content",
         RetryContentView.as_view(),
         name="api-launch-retry-content",
+    ),
+    path("launches/<str:launch_id>/publish", PublishView.as_view(), name="api-launch-publish"),
+    path("launches/<str:launch_id>/retry", RetryView.as_view(), name="api-launch-retry"),
+    path("launches/<str:launch_id>/status", StatusView.as_view(), name="api-launch-status"),
+]
+
+
+# --- after publishing: analytics and post deletion ---------------------------------------------
+
+
+class LaunchAnalyticsView(APIView):
+    required_scopes = {"GET": Scope.READ}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Publishing analytics with per-post engagement metrics (live refresh)",
+        description="Metrics older than 5 minutes are fetched again from the platforms; a "
+        "platform that cannot be asked (rate limit, expired token) answers its last numbers "
+        "with cache_status stale instead of failing the response.",
+        responses={200: envelope(AnalyticsSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def get(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+        data = analytics.launch_analytics(launch=launch)
+        return Response({"data": AnalyticsSerializer(data).data})
+
+
+class LaunchPostView(APIView):
+    required_scopes = {"DELETE": Scope.DELETE}
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="launches_post_destroy",
+        summary="Delete a single published post from its platform",
+        description="Only a post with status success and a post_id. A post already gone on the "
+        "platform counts as deleted. Instagram and TikTok answer success false with error_code "
+        "DELETE_NOT_SUPPORTED in a 200 body (delete those in the app).",
+        responses={
+            200: envelope(DeletedPostSerializer),
+            **errors(Code.LAUNCH_001, Code.SERVER_003),
+        },
+    )
+    def delete(self, request, launch_id, log_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        log = selectors.get_deletable_post(launch, log_id)
+        result = deletion.delete_post(log=log)
+        return Response({"data": DeletedPostSerializer(result).data})
+
+
+class LaunchPostsView(APIView):
+    required_scopes = {"DELETE": Scope.DELETE}
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="launches_posts_destroy_all",
+        summary="Delete all published posts of a launch from their platforms",
+        description="Instagram and TikTok posts are skipped with DELETE_NOT_SUPPORTED "
+        "(skipped_count); no_failures is true only when every post was deleted.",
+        responses={200: envelope(DeletedPostsSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def delete(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        result = deletion.delete_all_posts(launch=launch)
+        return Response({"data": DeletedPostsSerializer(result).data})
+
+
+urlpatterns += [
+    path(
+        "launches/<str:launch_id>/analytics",
+        LaunchAnalyticsView.as_view(),
+        name="api-launch-analytics",
+    ),
+    path("launches/<str:launch_id>/posts", LaunchPostsView.as_view(), name="api-launch-posts"),
+    path(
+        "launches/<str:launch_id>/posts/<str:log_id>",
+        LaunchPostView.as_view(),
+        name="api-launch-post",
     ),
 ]

@@ -154,6 +154,12 @@ class PostingLog(models.Model):
     error_code = models.CharField(max_length=64, blank=True, default="")
     # Ids of the tweets of a thread posted so far, so a retry resumes after the last one.
     thread_post_ids = models.JSONField(default=list)
+    # Platform work finished later (an Instagram container, a TikTok upload): the adapter's
+    # PendingPublish.to_dict(), checked again by a short follow-up task.
+    pending_publish = models.JSONField(null=True, blank=True)
+    # When the next attempt or pending check is due; a claim pushes it forward as a lease, so
+    # the sweeper can tell a waiting post from one whose worker was lost.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     posted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,6 +171,7 @@ class PostingLog(models.Model):
                 fields=["launch", "platform", "target_key"], name="unique_post_per_target"
             )
         ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="postinglog_status_updated")]
 
     def __str__(self) -> str:
         return f"{self.platform} {self.target_key} ({self.status})"

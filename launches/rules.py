@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from connections.models import Connection
 from launches.models import AUTO_POST_PLATFORMS, Platform
 
 with warnings.catch_warnings():
@@ -233,11 +234,53 @@ def check_dropspace_platforms(value: list, platforms: list[str]) -> list:
 def check_posting_targets(*, owner, platforms, user_platform_accounts, dropspace_platforms) -> list:
     """Where a launch will post: account keys, connection ids, official accounts.
 
-    The shape is checked here; the connections work adds the check that every connection id
-    belongs to ``owner`` and serves the key's platform, so every caller gets it.
+    Every connection id must be one of ``owner``'s connected (active) accounts serving the
+    key's platform and account (a stranger's id reads exactly like an unknown one).
     """
     problems = check_user_platform_accounts(user_platform_accounts or {}, platforms)
+    if not problems and user_platform_accounts:
+        problems += check_account_ownership(owner, user_platform_accounts)
     return problems + check_dropspace_platforms(dropspace_platforms or [], platforms)
+
+
+def check_account_ownership(owner, accounts: dict) -> list:
+    """Each ``key: connection id`` names the owner's active connection for that account."""
+    field = "user_platform_accounts"
+    found = {
+        str(connection.pk): connection
+        for connection in Connection.objects.filter(
+            owner=owner, is_active=True, pk__in=list(accounts.values())
+        )
+    }
+    problems = []
+    for key, connection_id in accounts.items():
+        connection = found.get(str(connection_id))
+        if connection is None:
+            message = f"connection {connection_id} is not one of your connected accounts"
+        elif not account_key_matches(key, connection):
+            message = f"connection {connection_id} is not a {key} account"
+        else:
+            continue
+        problems.append(problem(f"{field}.{key}", message))
+    return problems
+
+
+def account_key_matches(key: str, connection) -> bool:
+    """``linkedin:organization:42`` needs the LinkedIn organization 42, ``facebook:page:7``
+    the Facebook page 7, ``linkedin:personal`` a LinkedIn profile, ``twitter`` an X account."""
+    platform, _, rest = key.partition(":")
+    if connection.platform != platform:
+        return False
+    if not rest:
+        return True
+    if rest == "personal":
+        return connection.account_type == "personal"
+    account_type, _, entity = rest.partition(":")
+    # LinkedIn stores organizations as URNs (urn:li:organization:42); compare the id.
+    return (
+        connection.account_type == account_type
+        and connection.entity_id.rsplit(":", 1)[-1] == entity
+    )
 
 
 def _is_uuid(value) -> bool:

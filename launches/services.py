@@ -13,6 +13,7 @@ from launches import rules, selectors, writer
 from launches.models import READY_STATUSES, Launch
 from launches.writer.product_page import product_page_text
 from personas.voice import voice_for
+from webhooks.services import record_event
 
 S = Launch.Status
 UNSET: Any = object()  # "field not sent" in updates, distinct from an explicit null
@@ -113,6 +114,8 @@ def _write_and_save(launch: Launch) -> Generation | None:
     with transaction.atomic():
         check_monthly_limit(launch.owner)
         launch.save()
+        if launch.status == S.SCHEDULED:
+            record_status_event(launch)
     return generation
 
 
@@ -167,9 +170,27 @@ def update_launch(*, launch: Launch, by, changes: dict) -> Launch:
     with transaction.atomic():
         launch = Launch.objects.select_for_update().get(pk=launch.pk)
         _check_updatable(launch, changes)
+        before = (launch.status, launch.scheduled_date)
         update_fields = _apply_changes(launch, by, changes)
         launch.save(update_fields=[*update_fields, "updated_at"])
+        if (launch.status, launch.scheduled_date) != before:
+            record_status_event(launch)
     return launch
+
+
+def record_status_event(launch: Launch) -> None:
+    """launch.scheduled (also when rescheduled) / launch.cancelled, in the caller's transaction."""
+    if launch.status not in (S.SCHEDULED, S.CANCELLED):
+        return
+    data = {
+        "launch_id": str(launch.pk),
+        "name": launch.name,
+        "status": launch.status,
+        "platforms": list(launch.platforms),
+    }
+    if launch.status == S.SCHEDULED:
+        data["scheduled_date"] = launch.scheduled_date.isoformat()
+    record_event(owner=launch.owner, type=f"launch.{launch.status}", data=data)
 
 
 def _check_updatable(launch: Launch, changes: dict) -> None:

@@ -1,7 +1,6 @@
 """The /v1/launches contract: shapes, defaults, status codes and error codes."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -155,8 +154,12 @@ def test_create_over_the_monthly_limit_is_429_launch_002(api, settings):
     assert error_code(response) == "LAUNCH_002"
 
 
-def test_create_stores_posting_targets(api):
-    accounts = {"twitter": str(uuid.uuid4()), "linkedin:organization:42": str(uuid.uuid4())}
+def test_create_stores_posting_targets(api, make_platform_connection):
+    twitter = make_platform_connection("twitter")
+    org = make_platform_connection(
+        "linkedin", account_type="organization", entity_id="urn:li:organization:42"
+    )
+    accounts = {"twitter": str(twitter.pk), "linkedin:organization:42": str(org.pk)}
     body = {**CREATE, "user_platform_accounts": accounts, "dropspace_platforms": ["reddit"]}
     data = api.post(url(), body, format="json").json()["data"]
     assert data["user_platform_accounts"] == accounts

@@ -413,13 +413,48 @@ def test_custom_content_with_reddit_needs_the_reddit_title(user):
 
 
 @pytest.mark.parametrize(
-    "key",
-    ["twitter", "linkedin:personal", "linkedin:organization:12345", "facebook:page:987"],
+    ("key", "account"),
+    [
+        ("twitter", {}),
+        ("linkedin:personal", {}),
+        ("linkedin:organization:12345", {"entity_id": "urn:li:organization:12345"}),
+        ("facebook:page:987", {"entity_id": "987"}),
+    ],
 )
-def test_account_keys_are_accepted(user, key):
+def test_account_keys_are_accepted(user, make_platform_connection, key, account):
     platform = key.split(":")[0]
-    launch = create(user, platforms=[platform], user_platform_accounts={key: str(uuid.uuid4())})
+    if ":" in key and key != "linkedin:personal":
+        account["account_type"] = key.split(":")[1]
+    connection = make_platform_connection(platform, **account)
+    launch = create(user, platforms=[platform], user_platform_accounts={key: str(connection.pk)})
     assert key in launch.user_platform_accounts
+
+
+@pytest.mark.parametrize(
+    ("key", "account"),
+    [
+        ("twitter", {"platform": "reddit"}),  # another platform's account
+        ("linkedin:organization:1", {"platform": "linkedin"}),  # a profile, not the org
+        ("facebook:page:2", {"platform": "facebook", "account_type": "page", "entity_id": "3"}),
+        ("twitter", {"platform": "twitter", "is_active": False}),  # disconnected
+    ],
+)
+def test_connection_must_serve_the_account_key(user, make_platform_connection, key, account):
+    connection = make_platform_connection(account.pop("platform"), **account)
+    fails(
+        f"user_platform_accounts.{key}",
+        create,
+        user,
+        platforms=[key.split(":")[0]],
+        user_platform_accounts={key: str(connection.pk)},
+    )
+
+
+def test_a_strangers_connection_reads_as_unknown(user, stranger, make_platform_connection):
+    theirs = make_platform_connection("twitter", owner=stranger)
+    with pytest.raises(ApiError) as caught:
+        create(user, platforms=["twitter"], user_platform_accounts={"twitter": str(theirs.pk)})
+    assert "is not one of your connected accounts" in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -567,9 +602,11 @@ def test_running_launch_can_only_be_cancelled(user):
 # --- status machine ---------------------------------------------------------------------------
 
 
-def test_accounts_make_a_ready_launch_trigger_and_removing_them_manual(user):
+def test_accounts_make_a_ready_launch_trigger_and_removing_them_manual(
+    user, make_platform_connection
+):
     launch = LaunchFactory(owner=user, status="manual", platforms=["twitter"])
-    accounts = {"twitter": str(uuid.uuid4())}
+    accounts = {"twitter": str(make_platform_connection("twitter").pk)}
     launch = services.update_launch(
         launch=launch, by=user, changes={"user_platform_accounts": accounts}
     )

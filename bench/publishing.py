@@ -1,0 +1,204 @@
+"""Publishing throughput and scheduling lateness through the real pipeline.
+
+``run()`` serves the sandbox platforms from ``manage.py runserver`` on a free port (no injected
+latency), starts a Celery worker with 2 processes on every publishing queue (same broker and
+database as the project: embedded or PostgreSQL + Redis) and measures:
+
+(a) posts per second: launches published through ``publish_launch`` until every post is
+    settled, beside the floor: the same HTTP posts sent to the sandbox by one plain loop
+    through the same adapter, and the ratio of the two;
+(b) lateness: 2,000 launches scheduled for the same instant, started by Celery beat's
+    scheduler task; lateness is ``scheduled_date`` -> the post's ``posted_at`` (p50 / p99).
+"""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from connections.models import Connection
+from connections.platforms import adapter_for
+from connections.platforms.base import PostRequest
+from connections.sandbox import services as sandbox
+from connections.sandbox.models import SandboxAccount
+from launches.models import Launch, PostingLog
+from launches.publishing import services
+
+BENCH_EMAIL = "bench-publishing@localhost"
+ACCOUNTS = 4  # X accounts the posts are spread over
+
+
+def run(posts: int = 400, scheduled: int = 2000, workers: int = 2) -> list[tuple[str, str]]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/sandbox"
+    settings.SANDBOX_ENABLED, settings.SANDBOX_BASE_URL = True, base
+    env = {**os.environ, "SANDBOX_ENABLED": "true", "SANDBOX_BASE_URL": base}
+    processes = [_runserver(port, env)]
+    try:
+        _wait_for_port(port)
+        owner, connections = _fresh_owner()
+        floor = _floor(connections, posts)
+        processes.append(_worker(workers, env))
+        _publish(owner, connections, 4, timeout=120)  # warm-up: the worker is up
+        rate = _publish(owner, connections, posts, timeout=600)
+        processes.append(_beat(env))
+        lateness = _lateness(owner, connections, scheduled)
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=30)
+        get_user_model().objects.filter(email=BENCH_EMAIL).delete()
+        SandboxAccount.objects.filter(username__startswith="bench-").delete()
+    label = f"publishing ({workers} workers, sandbox X, {_backend()})"
+    return [
+        (
+            f"{label}: posts/s",
+            f"{rate:.0f} pipeline vs {floor:.0f} plain loop (ratio {rate / floor:.2f})",
+        ),
+        (
+            f"{label}: lateness of {scheduled} due at once",
+            f"p50 {statistics.median(lateness):.1f} s, "
+            f"p99 {statistics.quantiles(lateness, n=100)[-1]:.1f} s",
+        ),
+    ]
+
+
+# --- the measurements -------------------------------------------------------------------------
+
+
+def _floor(connections: list[Connection], count: int) -> float:
+    """The same posts, one after another, from this process: no queue, no database rows."""
+    started = time.perf_counter()
+    for index in range(count):
+        connection = connections[index % len(connections)]
+        adapter_for(connection).publish(connection, PostRequest(text=f"floor post {index}"))
+    return count / (time.perf_counter() - started)
+
+
+def _publish(owner, connections, count: int, *, timeout: float) -> float:
+    launches = _launches(owner, connections, count, status=Launch.Status.TRIGGER)
+    started = time.perf_counter()
+    for launch in launches:
+        services.publish_launch(launch=launch)
+    _wait_settled([launch.pk for launch in launches], started, timeout)
+    return count / (time.perf_counter() - started)
+
+
+def _lateness(owner, connections, count: int) -> list[float]:
+    due = timezone.now() + timedelta(seconds=15)
+    launches = _launches(owner, connections, count, status=Launch.Status.SCHEDULED, due=due)
+    started = time.perf_counter()
+    _wait_settled([launch.pk for launch in launches], started, timeout=900)
+    first_posts = PostingLog.objects.filter(
+        launch__in=launches, status=PostingLog.Status.SUCCESS
+    ).values_list("posted_at", flat=True)
+    return [(posted_at - due).total_seconds() for posted_at in first_posts]
+
+
+def _wait_settled(ids, started: float, timeout: float) -> None:
+    pending = Launch.objects.filter(pk__in=ids).exclude(status=Launch.Status.COMPLETED)
+    while pending.exists():
+        if time.perf_counter() - started > timeout:
+            counts = list(pending.values_list("status", flat=True).distinct())
+            raise RuntimeError(f"launches not completed after {timeout} s: {counts}")
+        time.sleep(0.1)
+
+
+def _launches(owner, connections, count: int, *, status: str, due=None) -> list[Launch]:
+    return Launch.objects.bulk_create(
+        [
+            Launch(
+                owner=owner,
+                name=f"bench {index}",
+                status=status,
+                scheduled_date=due,
+                platforms=["twitter"],
+                platform_contents={"twitter": {"platform": "twitter", "content": f"post {index}"}},
+                user_platform_accounts={"twitter": str(connections[index % len(connections)].pk)},
+            )
+            for index in range(count)
+        ]
+    )
+
+
+# --- setup ------------------------------------------------------------------------------------
+
+
+def _fresh_owner():
+    users = get_user_model().objects
+    users.filter(email=BENCH_EMAIL).delete()
+    owner = users.create_user(BENCH_EMAIL, None)
+    connections = []
+    for index in range(ACCOUNTS):
+        account = sandbox.sign_in(platform="twitter", username=f"bench-{index}")
+        token = sandbox.issue_token(account, lifetime=False)
+        connections.append(
+            Connection.objects.create(
+                owner=owner,
+                platform="twitter",
+                entity_id=account.entity_id,
+                username=f"@{account.username}",
+                access_token=token.access_token,
+                is_sandbox=True,
+                extra={"handle": account.username},
+            )
+        )
+    return owner, connections
+
+
+def _runserver(port: int, env: dict) -> subprocess.Popen:
+    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    return subprocess.Popen(
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _worker(workers: int, env: dict) -> subprocess.Popen:
+    queues = ",".join(["celery", *settings.PUBLISH_QUEUES.values()])
+    command = [
+        sys.executable, "-m", "celery", "-A", "dropspace", "worker",
+        f"--concurrency={workers}", "-Q", queues, "--loglevel=WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+
+
+def _beat(env: dict) -> subprocess.Popen:
+    schedule = settings.VAR_DIR / "bench-celerybeat-schedule"
+    command = [
+        sys.executable, "-m", "celery", "-A", "dropspace", "beat", "--loglevel=WARNING",
+        f"--schedule={schedule}",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("the sandbox server did not start")
+
+
+def _backend() -> str:
+    database = "SQLite" if settings.EMBEDDED else "PostgreSQL"
+    return f"{database}, {settings.CELERY_BROKER_URL.split(':')[0]} broker"

@@ -1,0 +1,252 @@
+"""The work of one post, run by launches.tasks: claim, call the adapter, settle.
+
+A task may run twice (a redelivered message, the sweeper's re-enqueue): the claim is a
+conditional update (pending -> publishing), so only one run ever calls the platform.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from connections import services as connection_services
+from connections.models import Connection
+from connections.platforms import adapter_class, adapter_for
+from connections.platforms.base import (
+    PendingPublish,
+    PermanentError,
+    PlatformError,
+    PlatformTimeout,
+    PublishResult,
+    ReauthError,
+    RetryableError,
+)
+from launches import tasks
+from launches.models import Launch, PostingLog
+from launches.publishing import content, services
+from launches.publishing.targets import RECONNECT
+from webhooks.services import record_event
+
+log = logging.getLogger(__name__)
+
+P = PostingLog.Status
+# A delayed task may run a moment before the time the row records.
+CLOCK_SLACK = timedelta(seconds=2)
+CHECK_AGAIN = "check the platform before retrying"
+
+
+def publish_post(*, log_id) -> None:
+    entry = _claim(log_id)
+    if entry is None:
+        return
+    connection = Connection.objects.filter(pk=entry.connection_id, is_active=True).first()
+    if connection is None:
+        _fail(entry, f"the account is no longer connected. {RECONNECT}", "disconnected")
+        return
+    healthy = connection.health != Connection.Health.NEEDS_REAUTH
+    request = content.post_request(entry.launch, entry)
+    try:
+        outcome = adapter_for(connection).publish(connection, request)
+    except PlatformError as exc:
+        _on_error(entry, connection, exc, was_healthy=healthy)
+        return
+    except Exception:
+        # A bug or an unexpected answer after the request may have gone out: never re-post.
+        log.exception("publishing post %s failed unexpectedly", entry.pk)
+        _unconfirmed(entry, "publishing failed unexpectedly", [])
+        return
+    _on_outcome(entry, connection, outcome)
+
+
+def _claim(log_id) -> PostingLog | None:
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + CLOCK_SLACK)
+    claimed = PostingLog.objects.filter(
+        due, pk=log_id, status=P.PENDING, launch__status=Launch.Status.RUNNING
+    ).update(
+        status=P.PUBLISHING,
+        attempt_count=F("attempt_count") + 1,
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    if not claimed:
+        _drop_if_cancelled(log_id)
+        return None
+    return PostingLog.objects.select_related("launch", "launch__owner").get(pk=log_id)
+
+
+def _drop_if_cancelled(log_id) -> None:
+    """A post still pending when its launch was cancelled is never sent."""
+    PostingLog.objects.filter(
+        pk=log_id, status=P.PENDING, launch__status=Launch.Status.CANCELLED
+    ).update(
+        status=P.FAILED,
+        error_code="cancelled",
+        error_message="the launch was cancelled before this post was sent",
+        updated_at=timezone.now(),
+    )
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+def _on_outcome(entry: PostingLog, connection: Connection, outcome) -> None:
+    connection_services.mark_connection_healthy(connection=connection)
+    if isinstance(outcome, PublishResult):
+        services.settle_post(
+            entry.pk,
+            status=P.SUCCESS,
+            post_id=outcome.post_id,
+            post_url=outcome.post_url,
+            thread_post_ids=content.items_to_json(outcome.items),
+            pending_publish=None,
+            posted_at=timezone.now(),
+            error_message="",
+            error_code="",
+        )
+    elif isinstance(outcome, PendingPublish):
+        _wait_for_platform(entry, outcome, checks=0)
+
+
+def _wait_for_platform(entry: PostingLog, pending: PendingPublish, *, checks: int) -> None:
+    """Store the platform's pending work and look again in a few seconds (no sleeping)."""
+    if checks >= settings.PUBLISH_MAX_PENDING_CHECKS:
+        _unconfirmed(entry, "the platform was still processing the post", [])
+        return
+    delay = min(max(int(pending.check_after), 1), settings.PUBLISH_PENDING_CHECK_MAX_SECONDS)
+    with transaction.atomic():
+        PostingLog.objects.filter(pk=entry.pk, status=P.PUBLISHING).update(
+            pending_publish={"pending": pending.to_dict(), "checks": checks},
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            updated_at=timezone.now(),
+        )
+        queue = settings.PUBLISH_QUEUES[entry.platform]
+        transaction.on_commit(
+            lambda: tasks.check_pending_post.apply_async(
+                args=[str(entry.pk)], countdown=delay, queue=queue
+            ),
+            robust=True,
+        )
+
+
+def check_pending_post(*, log_id) -> None:
+    """One look at platform-side processing; claimed by pushing next_attempt_at forward."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    claimed = PostingLog.objects.filter(
+        pk=log_id,
+        status=P.PUBLISHING,
+        pending_publish__isnull=False,
+        next_attempt_at__lte=now + CLOCK_SLACK,
+    ).update(next_attempt_at=lease, updated_at=now)
+    if not claimed:
+        return
+    entry = PostingLog.objects.select_related("launch", "launch__owner").get(pk=log_id)
+    connection = Connection.objects.filter(pk=entry.connection_id).first()
+    stored = entry.pending_publish
+    pending = PendingPublish.from_dict(stored["pending"])
+    try:
+        outcome = adapter_for(connection).check_pending(connection, pending)
+    except RetryableError as exc:  # a look is safe to repeat, even after a timeout
+        pending.check_after = _backoff(stored["checks"] + 1, exc.retry_after)
+        _wait_for_platform(entry, pending, checks=stored["checks"] + 1)
+        return
+    except PlatformError as exc:
+        _on_error(entry, connection, exc, was_healthy=True)
+        return
+    if isinstance(outcome, PendingPublish):
+        _wait_for_platform(entry, outcome, checks=stored["checks"] + 1)
+    else:
+        _on_outcome(entry, connection, outcome)
+
+
+def _on_error(entry, connection, exc: PlatformError, *, was_healthy: bool) -> None:
+    published = content.items_to_json(exc.published) or entry.thread_post_ids
+    if isinstance(exc, PlatformTimeout):
+        _unconfirmed(entry, exc.message, published)
+    elif isinstance(exc, RetryableError):
+        _retry_later(entry, exc, published)
+    elif isinstance(exc, ReauthError):
+        _reauth(entry, connection, exc, published, was_healthy=was_healthy)
+    else:
+        reason = exc.reason if isinstance(exc, PermanentError) else exc.message
+        _fail(entry, reason, exc.code or "rejected", published)
+
+
+def _retry_later(entry: PostingLog, exc: RetryableError, published: list) -> None:
+    if entry.attempt_count >= settings.PUBLISH_MAX_ATTEMPTS:
+        message = f"gave up after {entry.attempt_count} attempts: {exc.message}"
+        _fail(entry, message, exc.code or "retries_exhausted", published)
+        return
+    delay = _backoff(entry.attempt_count, exc.retry_after)
+    with transaction.atomic():
+        PostingLog.objects.filter(pk=entry.pk, status=P.PUBLISHING).update(
+            status=P.PENDING,
+            thread_post_ids=published,
+            error_message=f"attempt {entry.attempt_count} failed, retrying: {exc.message}",
+            error_code=exc.code or "retrying",
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            updated_at=timezone.now(),
+        )
+        if delay <= settings.PUBLISH_RETRY_MAX_SECONDS:
+            # Longer waits (a long retry-after) are left to the sweeper: a countdown close to
+            # the broker's visibility timeout would be delivered twice.
+            queue = settings.PUBLISH_QUEUES[entry.platform]
+            transaction.on_commit(
+                lambda: tasks.publish_post.apply_async(
+                    args=[str(entry.pk)], countdown=delay, queue=queue
+                ),
+                robust=True,
+            )
+
+
+def _backoff(attempt: int, retry_after: float | None) -> float:
+    """Exponential backoff with jitter, never sooner than the platform's retry-after."""
+    base = settings.PUBLISH_RETRY_BASE_SECONDS * (2 ** max(attempt - 1, 0))
+    jittered = min(base, settings.PUBLISH_RETRY_MAX_SECONDS) * (0.5 + secrets.randbelow(501) / 1000)
+    return max(jittered, retry_after or 0.0)
+
+
+def _reauth(entry, connection, exc: ReauthError, published: list, *, was_healthy: bool) -> None:
+    label = adapter_class(entry.platform).label
+    message = f"{label} access expired or was revoked ({exc.message}). {RECONNECT}"
+    with transaction.atomic():
+        if connection.health != Connection.Health.NEEDS_REAUTH:
+            connection_services.record_platform_error(connection=connection, error=exc)
+        if was_healthy and connection.owner_id:
+            record_event(
+                owner=connection.owner,
+                type="connection.needs_reauth",
+                data={
+                    "connection_id": str(connection.pk),
+                    "platform": connection.platform,
+                    "account_name": connection.account_name,
+                },
+            )
+        _fail(entry, message, "needs_reauth", published)
+
+
+def _fail(entry: PostingLog, message: str, code: str, published: list | None = None) -> None:
+    services.settle_post(
+        entry.pk,
+        status=P.FAILED,
+        error_message=message,
+        error_code=str(code)[:64],
+        thread_post_ids=published if published is not None else entry.thread_post_ids,
+        pending_publish=None,
+    )
+
+
+def _unconfirmed(entry: PostingLog, reason: str, published: list) -> None:
+    services.settle_post(
+        entry.pk,
+        status=P.UNCONFIRMED,
+        error_message=f"{reason}; the post may have been published: {CHECK_AGAIN}",
+        error_code="unconfirmed",
+        thread_post_ids=published or entry.thread_post_ids,
+        pending_publish=None,
+    )

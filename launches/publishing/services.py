@@ -1,0 +1,383 @@
+"""Every state change of a launch's run: publish, retry, guided steps, settle, schedule, sweep.
+
+Invariants (why the pieces look the way they do):
+
+- A launch moves to ``running`` under a row lock *and* a conditional update, so two concurrent
+  publishes (or two schedulers) start it exactly once.
+- Post tasks are enqueued after commit; the database is the source of truth and the sweeper
+  re-enqueues what a lost broker message left behind.
+- A post is settled (success, failed, unconfirmed) with a conditional update on its status
+  while the launch row is locked; the last settle finishes the launch exactly once, with its
+  events in the same transaction.
+"""
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dropspace.api.errors import ApiError, Code
+from launches import rules, tasks
+from launches.models import Launch, PostingLog
+from launches.publishing import targets as targeting
+from launches.publishing.selectors import launch_posting_status  # noqa: F401  (the interface)
+from webhooks.services import record_event
+
+log = logging.getLogger(__name__)
+
+S = Launch.Status
+P = PostingLog.Status
+# Statuses a launch may be published from (partial: use retry; running: already publishing).
+PUBLISHABLE = {S.DRAFT, S.MANUAL, S.TRIGGER, S.SCHEDULED, S.FAILED}
+IN_FLIGHT = [P.PENDING, P.PUBLISHING]
+RETRYABLE = [P.FAILED, P.UNCONFIRMED]
+REQUEUE_GRACE = timedelta(seconds=60)
+
+
+# --- publish ----------------------------------------------------------------------------------
+
+
+def publish_launch(*, launch: Launch, by=None) -> Launch:
+    """Validate everything, move the launch to running, one log and one task per post.
+
+    Raises 409 LAUNCH_004 (not publishable, already publishing), 422 LAUNCH_007 (no posting
+    account), 403 AUTH_002 (plan restriction), 400 LAUNCH_007 with every problem in details.
+    """
+    with transaction.atomic():
+        locked = Launch.objects.select_for_update().get(pk=launch.pk)
+        _check_publishable(locked)
+        targets = targeting.targets_for(locked)
+        restriction = targeting.plan_problem(targets)
+        if restriction:
+            raise ApiError(Code.AUTH_002, restriction)
+        problems = targeting.publish_problems(locked, targets)
+        if problems:
+            raise ApiError(Code.LAUNCH_007, _summary(problems), details=problems)
+        _start(locked, targets)
+    return locked
+
+
+def _check_publishable(launch: Launch) -> None:
+    if launch.status == S.RUNNING:
+        raise ApiError(Code.LAUNCH_004, "the launch is already publishing")
+    if launch.status not in PUBLISHABLE:
+        raise ApiError(Code.LAUNCH_004, f"a {launch.status} launch cannot be published")
+    if not launch.has_posting_accounts:
+        raise ApiError(
+            Code.LAUNCH_007,
+            "the launch has no platforms configured for posting: set user_platform_accounts "
+            "or dropspace_platforms",
+            status=422,
+        )
+
+
+def _summary(problems: list[dict]) -> str:
+    count = len(problems)
+    first = problems[0]
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+    return f"platform requirements not met: {first['field']}: {first['message']}{more}"
+
+
+def _start(launch: Launch, targets: list, failures: dict | None = None) -> None:
+    """running + logs + tasks. ``failures``: {target key or platform: message} failed at once."""
+    now = timezone.now()
+    started = Launch.objects.filter(pk=launch.pk, status=launch.status).update(
+        status=S.RUNNING, started_at=now, completed_at=None, updated_at=now
+    )
+    if not started:  # someone else started it between our read and this update
+        raise ApiError(Code.LAUNCH_004, "the launch is already publishing")
+    launch.status, launch.started_at, launch.completed_at = S.RUNNING, now, None
+    PostingLog.objects.filter(launch=launch).delete()  # a failed launch published again
+    logs = PostingLog.objects.bulk_create(
+        [_new_log(launch, target, failures or {}) for target in targets]
+    )
+    for entry in logs:
+        if entry.status == P.FAILED:
+            _post_event(launch, entry)
+    enqueue_posts([entry for entry in logs if entry.status == P.PENDING])
+    finish_if_settled(launch)
+
+
+def _new_log(launch: Launch, target, failures: dict) -> PostingLog:
+    entry = PostingLog(
+        launch=launch,
+        platform=target.platform,
+        target_key=target.key,
+        connection_id=target.connection.pk if target.connection else None,
+        status=P.PENDING if target.key else P.MANUAL,
+    )
+    message = failures.get(target.key) or failures.get(target.platform) or target.problem
+    if target.key and message:
+        entry.status, entry.error_message, entry.error_code = P.FAILED, message, "not_started"
+    return entry
+
+
+def enqueue_posts(logs: list[PostingLog]) -> None:
+    """One task per post on its platform's queue, after commit. robust: a broker outage must
+    not undo the commit; the sweeper re-enqueues posts nobody picked up."""
+    if logs:
+        pairs = [(str(entry.pk), entry.platform) for entry in logs]
+        transaction.on_commit(lambda: _send(pairs), robust=True)
+
+
+def _send(pairs) -> None:
+    for log_id, platform in pairs:
+        tasks.publish_post.apply_async(args=[log_id], queue=settings.PUBLISH_QUEUES[platform])
+
+
+# --- retry ------------------------------------------------------------------------------------
+
+
+def retry_launch(*, launch: Launch) -> list[str]:
+    """Publish again the posts that failed (or are unconfirmed, which the person checked).
+
+    Published posts are left alone; a thread or multi-subreddit post resumes after what already
+    went out. Raises 409 LAUNCH_004 (running), 400 LAUNCH_003 (nothing failed).
+    """
+    with transaction.atomic():
+        locked = Launch.objects.select_for_update().get(pk=launch.pk)
+        if locked.status == S.RUNNING:
+            raise ApiError(Code.LAUNCH_004, "the launch is already running")
+        failed = list(locked.posting_logs.filter(status__in=RETRYABLE).order_by("created_at"))
+        if not failed or not locked.can_become(S.RUNNING):
+            raise ApiError(Code.LAUNCH_003, "no failed platforms to retry", status=400)
+        now = timezone.now()
+        Launch.objects.filter(pk=locked.pk, status=locked.status).update(
+            status=S.RUNNING, completed_at=None, updated_at=now
+        )
+        connections = _current_connections(locked)
+        for entry in failed:
+            entry.connection_id = connections.get(entry.target_key, entry.connection_id)
+            entry.status, entry.attempt_count, entry.next_attempt_at = P.PENDING, 0, None
+            entry.error_message, entry.error_code, entry.pending_publish = "", "", None
+            entry.save(update_fields=RETRY_FIELDS)
+        enqueue_posts(failed)
+    return sorted({entry.platform for entry in failed}, key=locked.platforms.index)
+
+
+RETRY_FIELDS = [
+    "connection_id",
+    "status",
+    "attempt_count",
+    "next_attempt_at",
+    "error_message",
+    "error_code",
+    "pending_publish",
+    "updated_at",
+]
+
+
+def _current_connections(launch: Launch) -> dict:
+    """target key -> connection id as the launch names it now (a reconnect may have changed it)."""
+    found = {t.key: t.connection.pk for t in targeting.targets_for(launch) if t.connection}
+    return found
+
+
+# --- guided steps -----------------------------------------------------------------------------
+
+
+def mark_manual_posted(*, log: PostingLog, url: str) -> PostingLog:
+    """The person posted a guided step (Product Hunt, Hacker News...) themselves: its URL."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2048:
+        message = "url must be the http(s) URL of the post (max 2048 characters)"
+        raise ApiError(Code.SERVER_002, message, details=[rules.problem("url", message)])
+    with transaction.atomic():
+        locked = PostingLog.objects.select_for_update().get(pk=log.pk)
+        if locked.status != P.MANUAL:
+            raise ApiError(Code.LAUNCH_003, f"a {locked.status} post is not a manual step")
+        locked.post_url, locked.posted_at = url, timezone.now()
+        locked.save(update_fields=["post_url", "posted_at", "updated_at"])
+    return locked
+
+
+# --- settling posts and finishing launches ----------------------------------------------------
+
+
+def settle_post(log_id, *, status: str, expect: str = P.PUBLISHING, **fields) -> bool:
+    """Give an in-flight post its outcome, once. Returns False when it was settled already."""
+    launch_id = PostingLog.objects.filter(pk=log_id).values_list("launch_id", flat=True).first()
+    if launch_id is None:
+        return False
+    with transaction.atomic():
+        launch = Launch.objects.select_for_update().get(pk=launch_id)
+        now = timezone.now()
+        changed = PostingLog.objects.filter(pk=log_id, status=expect).update(
+            status=status, updated_at=now, next_attempt_at=None, **fields
+        )
+        if not changed:
+            return False
+        _post_event(launch, PostingLog.objects.get(pk=log_id))
+        finish_if_settled(launch)
+    return True
+
+
+def finish_if_settled(launch: Launch) -> str | None:
+    """Completed / partial / failed once no post is in flight (call with the launch locked)."""
+    logs = list(launch.posting_logs.exclude(status=P.MANUAL).order_by("created_at"))
+    if any(entry.status in IN_FLIGHT for entry in logs):
+        return None
+    succeeded = sum(entry.status in (P.SUCCESS, P.DELETED) for entry in logs)
+    final = S.COMPLETED if succeeded == len(logs) else (S.PARTIAL if succeeded else S.FAILED)
+    now = timezone.now()
+    if not Launch.objects.filter(pk=launch.pk, status=S.RUNNING).update(
+        status=final, completed_at=now, updated_at=now
+    ):
+        return None
+    launch.status, launch.completed_at = final, now
+    record_event(owner=launch.owner, type=f"launch.{final}", data=_launch_data(launch, logs))
+    return final
+
+
+def _launch_data(launch: Launch, logs: list[PostingLog]) -> dict:
+    return {
+        "launch_id": str(launch.pk),
+        "name": launch.name,
+        "status": launch.status,
+        "platforms": list(launch.platforms),
+        "posts": [
+            {
+                "platform": entry.platform,
+                "status": "published" if entry.status == P.SUCCESS else "failed",
+                "post_url": entry.post_url or None,
+                "error": entry.error_message or None,
+            }
+            for entry in logs
+        ],
+    }
+
+
+def _post_event(launch: Launch, entry: PostingLog) -> None:
+    data = {"launch_id": str(launch.pk), "post_id": str(entry.pk), "platform": entry.platform}
+    if entry.status == P.SUCCESS:
+        record_event(
+            owner=launch.owner, type="post.published", data={**data, "post_url": entry.post_url}
+        )
+    else:
+        record_event(
+            owner=launch.owner, type="post.failed", data={**data, "error": entry.error_message}
+        )
+
+
+# --- scheduling -------------------------------------------------------------------------------
+
+
+def start_due_launches(*, now=None) -> int:
+    """Start every scheduled launch that is due; safe to run from several schedulers at once.
+
+    Each batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), so concurrent
+    schedulers take disjoint batches; the conditional update in ``_start`` is the claim on
+    databases without SKIP LOCKED (SQLite).
+    """
+    now = now or timezone.now()
+    started = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Launch.objects.select_for_update(skip_locked=True)
+                .filter(status=S.SCHEDULED, scheduled_date__lte=now)
+                .order_by("scheduled_date")[: settings.PUBLISH_SCHEDULER_BATCH]
+            )
+            for launch in batch:
+                started += _start_scheduled(launch)
+        if len(batch) < settings.PUBLISH_SCHEDULER_BATCH:
+            return started
+
+
+def _start_scheduled(launch: Launch) -> int:
+    """Start one due launch. Problems fail only the platforms they concern (an unhealthy
+    connection: that platform, with a reconnect message); the others are posted."""
+    try:
+        with transaction.atomic():
+            targets = targeting.targets_for(launch)
+            failures = _scheduled_failures(launch, targets)
+            _start(launch, targets, failures)
+    except ApiError:
+        return 0  # started by someone else meanwhile
+    except Exception:  # one broken launch must not stop the others
+        log.exception("starting scheduled launch %s failed", launch.pk)
+        return 0
+    return 1
+
+
+def _scheduled_failures(launch: Launch, targets: list) -> dict:
+    problems = targeting.publish_problems(launch, targets)
+    restriction = targeting.plan_problem(targets)
+    if restriction:
+        problems.append(rules.problem("", restriction))
+    failures: dict[str, str] = {}
+    for item in problems:
+        platform = targeting.problem_platform(launch, item["field"])
+        message = f"{item['field']}: {item['message']}" if item["field"] else item["message"]
+        for target in targets:
+            if platform is None or target.platform == platform:
+                key = target.key or target.platform
+                failures[key] = "; ".join(filter(None, [failures.get(key), message]))
+    return failures
+
+
+# --- the sweeper ------------------------------------------------------------------------------
+
+
+def sweep_publishing(*, now=None) -> dict:
+    """Repair what lost workers and lost messages left behind (beat, every minute).
+
+    - a post claimed (``publishing``) longer than the lease, not waiting on the platform: its
+      worker died mid-call, so it may have been sent -> ``unconfirmed`` (never re-posted).
+    - a post waiting on the platform whose check is overdue -> the check is enqueued again.
+    - a ``pending`` post nobody picked up (lost message, long retry-after) -> enqueued again;
+      its claim makes a duplicate harmless.
+    - a running launch whose posts all settled -> finished.
+    """
+    now = now or timezone.now()
+    lease = now - timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    running = PostingLog.objects.filter(launch__status=S.RUNNING)
+    lost = list(
+        running.filter(status=P.PUBLISHING, pending_publish__isnull=True, updated_at__lte=lease)
+    )
+    for entry in lost:
+        settle_post(
+            entry.pk,
+            status=P.UNCONFIRMED,
+            error_code="worker_lost",
+            error_message=(
+                "publishing was interrupted and the post may have gone out: check the platform "
+                "before retrying"
+            ),
+        )
+    overdue = list(
+        running.filter(status=P.PUBLISHING, pending_publish__isnull=False).filter(
+            next_attempt_at__lte=lease
+        )
+    )
+    for entry in overdue:
+        tasks.check_pending_post.apply_async(
+            args=[str(entry.pk)], queue=settings.PUBLISH_QUEUES[entry.platform]
+        )
+    # A due retry had its own delayed task (or none, past PUBLISH_RETRY_MAX_SECONDS): a minute
+    # late means it is not coming. A first attempt may just wait in a long queue: the lease.
+    waiting = list(
+        running.filter(status=P.PENDING).filter(
+            Q(next_attempt_at__lte=now - REQUEUE_GRACE)
+            | Q(next_attempt_at__isnull=True, updated_at__lte=lease)
+        )
+    )
+    PostingLog.objects.filter(pk__in=[e.pk for e in waiting]).update(updated_at=now)
+    for entry in waiting:
+        _send([(str(entry.pk), entry.platform)])
+    finished = 0
+    settled = Launch.objects.filter(status=S.RUNNING).exclude(posting_logs__status__in=IN_FLIGHT)
+    for launch in settled:
+        with transaction.atomic():
+            locked = Launch.objects.select_for_update().get(pk=launch.pk)
+            finished += finish_if_settled(locked) is not None
+    return {
+        "unconfirmed": len(lost),
+        "checks": len(overdue),
+        "requeued": len(waiting),
+        "finished": finished,
+    }

@@ -1,0 +1,222 @@
+"""Where a launch posts, and every problem that must be fixed before it may.
+
+A *target* is one account a post goes to: a ``user_platform_accounts`` key with the user's
+connection, or ``dropspace:<platform>`` with the official account. Platforms without a target
+(Product Hunt, Hacker News, Substack, or an auto-post platform no account was chosen for)
+become guided manual steps.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from connections import selectors as connection_selectors
+from connections.models import Connection
+from connections.platforms import adapter_class
+from launches import rules
+from launches.models import Launch
+
+RECONNECT = "Reconnect the account in Settings -> Connections, then retry."
+
+
+@dataclass
+class Target:
+    platform: str
+    key: str  # the PostingLog.target_key
+    connection: Connection | None = None
+    problem: str = ""  # set when the target cannot post (unhealthy or missing account)
+
+
+def targets_for(launch: Launch) -> list[Target]:
+    """One target per account the launch posts to, plus one manual target per other platform."""
+    found = _own_targets(launch) + _official_targets(launch)
+    posted = {target.platform for target in found}
+    manual = [Target(p, "") for p in launch.platforms if p not in posted]
+    order = {platform: index for index, platform in enumerate(launch.platforms)}
+    return sorted(found + manual, key=lambda t: (order.get(t.platform, 99), t.key))
+
+
+def _own_targets(launch: Launch) -> list[Target]:
+    accounts = launch.user_platform_accounts or {}
+    connections = {
+        str(c.pk): c
+        for c in Connection.objects.filter(owner=launch.owner, pk__in=list(accounts.values()))
+    }
+    targets = []
+    for key, connection_id in accounts.items():
+        platform = rules.account_key_platform(key)
+        if platform in launch.platforms:
+            connection = connections.get(str(connection_id))
+            targets.append(Target(platform, key, connection, _health_problem(connection)))
+    return targets
+
+
+def _official_targets(launch: Launch) -> list[Target]:
+    targets = []
+    for platform in launch.dropspace_platforms or []:
+        if platform not in launch.platforms:
+            continue
+        connection = connection_selectors.connection_for_posting(
+            user=None, platform=platform, official=True
+        )
+        problem = "" if connection else f"dropspace has no official {platform} account"
+        targets.append(Target(platform, f"dropspace:{platform}", connection, problem))
+    return targets
+
+
+def _health_problem(connection: Connection | None) -> str:
+    if connection is None or not connection.is_active:
+        return f"the connected account was disconnected. {RECONNECT}"
+    if connection.health == Connection.Health.NEEDS_REAUTH:
+        label = adapter_class(connection.platform).label
+        return f"{label} access expired or was revoked. {RECONNECT}"
+    return ""
+
+
+# --- what must hold before publishing ---------------------------------------------------------
+
+
+def publish_problems(launch: Launch, targets: list[Target]) -> list[dict]:
+    """Every problem at once (LAUNCH_007 details): content, media, accounts."""
+    problems = rules.check_stored_contents(launch.platform_contents, launch.platforms)
+    posted = {t.platform for t in targets if t.key}
+    for platform in launch.platforms:
+        problems += _platform_problems(launch, platform, auto=platform in posted)
+    problems += rules.check_posting_targets(
+        owner=launch.owner,
+        platforms=launch.platforms,
+        user_platform_accounts=launch.user_platform_accounts,
+        dropspace_platforms=launch.dropspace_platforms,
+    )
+    for target in targets:
+        if target.problem:
+            problems.append(rules.problem(_target_field(target), target.problem))
+    return _unique(problems)
+
+
+def _target_field(target: Target) -> str:
+    if target.key.startswith("dropspace:"):
+        return "dropspace_platforms"
+    return f"user_platform_accounts.{target.key}"
+
+
+def _platform_problems(launch: Launch, platform: str, *, auto: bool) -> list[dict]:
+    entry = launch.platform_contents.get(platform) or {}
+    field = f"platform_contents.{platform}"
+    if not rules.has_content(entry):
+        return [rules.problem(field, f"{platform} has no content yet: write or generate it")]
+    if not auto:
+        return []
+    check = PLATFORM_CHECKS.get(platform)
+    return check(launch, entry, field) if check else []
+
+
+def _reddit(launch: Launch, entry: dict, field: str) -> list[dict]:
+    problems = []
+    subreddits = entry.get("subreddits") or []
+    if not subreddits:
+        problems.append(
+            rules.problem(f"{field}.subreddits", "reddit needs at least one subreddit to post to")
+        )
+    titled = subreddits and all(s.get("title") for s in subreddits)
+    if not entry.get("title") and not titled:
+        problems.append(rules.problem(f"{field}.title", "reddit needs a title (max 300)"))
+    media = media_for(launch, "reddit")
+    if launch.media_mode == "video" and not (_videos(media) and _has_thumbnail(media)):
+        message = "reddit video mode needs a video and a thumbnail"
+        problems.append(rules.problem("media_assets", message))
+    if launch.media_mode == "images" and not _images(media):
+        problems.append(rules.problem("media_assets", "reddit image mode needs images"))
+    return problems
+
+
+def _instagram(launch: Launch, entry: dict, field: str) -> list[dict]:
+    media = media_for(launch, "instagram")
+    if launch.media_mode == "video" and not _videos(media):
+        return [rules.problem("media_assets", "an Instagram reel needs a video")]
+    if launch.media_mode == "images" and not _images(media):
+        return [rules.problem("media_assets", "Instagram image mode needs images")]
+    if not media:
+        return [rules.problem("media_assets", "Instagram needs at least one image or video")]
+    return []
+
+
+def _tiktok(launch: Launch, entry: dict, field: str) -> list[dict]:
+    problems = []
+    if not (entry.get("tiktok_settings") or {}).get("privacy_level"):
+        problems.append(
+            rules.problem(
+                f"{field}.tiktok_settings.privacy_level",
+                "TikTok requires privacy_level in tiktok_settings before publishing",
+            )
+        )
+    media = media_for(launch, "tiktok")
+    if launch.media_mode == "video" and not _videos(media):
+        problems.append(rules.problem("media_assets", "TikTok video mode needs a video"))
+    elif launch.media_mode == "images" and not _images(media):
+        problems.append(rules.problem("media_assets", "TikTok photo mode needs images"))
+    elif not media:
+        problems.append(rules.problem("media_assets", "TikTok needs a video or photos"))
+    return problems
+
+
+PLATFORM_CHECKS = {"reddit": _reddit, "instagram": _instagram, "tiktok": _tiktok}
+
+
+# --- media ------------------------------------------------------------------------------------
+
+
+def media_for(launch: Launch, platform: str) -> list[dict]:
+    """The launch's media assets attached to ``platform`` (all platforms when none listed)."""
+    attach = launch.media_attach_platforms
+    if attach and platform not in attach:
+        return []
+    return [asset for asset in launch.media_assets or [] if isinstance(asset, dict)]
+
+
+def asset_is_video(asset: dict) -> bool:
+    kind = asset.get("content_type") or asset.get("mime_type") or asset.get("type") or ""
+    return kind.startswith("video")
+
+
+def _videos(media: list[dict]) -> list[dict]:
+    return [asset for asset in media if asset_is_video(asset)]
+
+
+def _images(media: list[dict]) -> list[dict]:
+    return [asset for asset in media if not asset_is_video(asset)]
+
+
+def _has_thumbnail(media: list[dict]) -> bool:
+    return any(a.get("thumbnail_url") for a in media) or bool(_images(media))
+
+
+def _unique(problems: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for item in problems:
+        key = (item["field"], item["message"])
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def problem_platform(launch: Launch, field: str) -> str | None:
+    """The platform a problem belongs to (None: it concerns the whole launch)."""
+    head, _, rest = field.partition(".")
+    if head == "platform_contents":
+        return rest.split(".")[0]
+    if head == "user_platform_accounts":
+        return rules.account_key_platform(rest)
+    return None
+
+
+def plan_problem(targets: list[Target]) -> str:
+    """The plan restriction a launch runs into, or "" (403 AUTH_002)."""
+    own = any(t.key and not t.key.startswith("dropspace:") for t in targets)
+    official = any(t.key.startswith("dropspace:") for t in targets)
+    if own and not settings.PUBLISH_ALLOW_OWN_ACCOUNTS:
+        return "your plan does not include posting through your own accounts"
+    if official and not settings.PUBLISH_ALLOW_DROPSPACE_ACCOUNTS:
+        return "your plan does not include posting through dropspace accounts"
+    return ""

@@ -1,0 +1,305 @@
+"""The whole pipeline with real processes: a Celery worker subprocess consuming the Redis
+broker, PostgreSQL, and the sandbox platforms served by the live server.
+
+Runs when DATABASE_URL (PostgreSQL) and REDIS_URL are set, as in CI.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection as db
+from django.utils import timezone
+
+from connections.models import Connection
+from connections.sandbox import services as sandbox
+from connections.sandbox.models import SandboxAccount, SandboxPost
+from dropspace.celery import app
+from launches.models import Launch, PostingLog
+from launches.publishing import services
+from launches.tests.factories import LaunchFactory
+from webhooks.models import Event
+
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not (POSTGRES and os.environ.get("REDIS_URL")),
+        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as CI provides",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+ROOT = Path(__file__).resolve().parents[2]
+PLATFORMS = ["twitter", "linkedin", "facebook", "reddit", "instagram", "tiktok"]
+IMAGE = "https://cdn.example/launch.jpg"
+
+
+@pytest.fixture
+def no_real_http():
+    """This module talks HTTP for real: to the sandbox on the live server."""
+    return None
+
+
+def database_url() -> str:
+    """The test database this process uses, for the worker subprocess."""
+    conf = db.settings_dict
+    auth = conf["USER"] + (f":{conf['PASSWORD']}" if conf["PASSWORD"] else "")
+    return f"postgres://{auth}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{conf['NAME']}"
+
+
+@pytest.fixture
+def sandbox_server(settings, live_server):
+    settings.PLATFORM_CREDENTIALS = {
+        name: {"client_id": "", "client_secret": ""} for name in PLATFORMS
+    }
+    settings.SANDBOX_ENABLED = True
+    settings.SANDBOX_BASE_URL = f"{live_server.url}/sandbox"
+    return live_server
+
+
+@pytest.fixture
+def redis_broker():
+    """This process enqueues on the Redis broker the worker consumes (tests default to memory)."""
+    previous = app.conf.broker_url
+    use_broker(settings.REDIS_URL)
+    yield app
+    use_broker(previous)
+
+
+def use_broker(url: str) -> None:
+    # Celery caches its connection and producer pools: drop them so the next send reconnects.
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def worker(sandbox_server, redis_broker, tmp_path):
+    """`celery -A dropspace worker` with 2 processes on every publishing queue."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dropspace.settings",
+        "DATABASE_URL": database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "REDIS_URL": settings.REDIS_URL,
+        "SANDBOX_ENABLED": "true",
+        "SANDBOX_BASE_URL": settings.SANDBOX_BASE_URL,
+        "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "x"),
+        "PUBLISH_PENDING_CHECK_MAX_SECONDS": "1",
+        "PLATFORM_HTTP_TIMEOUT_SECONDS": "5",
+    }
+    queues = ",".join(["celery", *settings.PUBLISH_QUEUES.values()])
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "dropspace",
+            "worker",
+            "--concurrency=2",
+            f"--queues={queues}",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    print((tmp_path / "worker.log").read_text()[-4000:])
+
+
+def wait_until_settled(launch: Launch, timeout: float = 60.0) -> Launch:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        launch.refresh_from_db()
+        if launch.status != "running":
+            return launch
+        time.sleep(0.3)
+    raise AssertionError(f"launch still running: {list(launch.posting_logs.values())}")
+
+
+def connect(client, platform):
+    """Click Connect, approve on the sandbox consent page, choose every account offered."""
+    authorize = urlsplit(client.post(f"/connections/{platform}/connect/")["Location"])
+    page = client.get(f"{authorize.path}?{authorize.query}")
+    params = {**dict(page.context["params"].items()), "username": "olive", "decision": "approve"}
+    callback = urlsplit(client.post(authorize.path, params)["Location"])
+    done = client.get(f"{callback.path}?{callback.query}")
+    if done["Location"] == "/connections/choose/":
+        choice = client.get("/connections/choose/").context["choice"]
+        ids = [account["entity_id"] for account in choice["accounts"]]
+        done = client.post("/connections/choose/", {"accounts": ids})
+    assert done["Location"] == "/connections/"
+    assert Connection.objects.filter(platform=platform).exists()
+
+
+@pytest.fixture
+def accounts(sandbox_server, logged_in_client):
+    """Six connected sandbox accounts of the user, through the real connect flow."""
+
+    for platform in PLATFORMS:
+        connect(logged_in_client, platform)
+    mine = Connection.objects.filter(is_active=True)
+    return {
+        "twitter": mine.get(platform="twitter"),
+        "reddit": mine.get(platform="reddit"),
+        "instagram": mine.get(platform="instagram"),
+        "tiktok": mine.get(platform="tiktok"),
+        "linkedin:personal": mine.get(platform="linkedin", account_type="personal"),
+        f"facebook:page:{(page := mine.filter(platform='facebook').first()).entity_id}": page,
+    }
+
+
+def six_platform_launch(user, accounts) -> Launch:
+    return LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=PLATFORMS,
+        platform_contents={
+            "twitter": {"platform": "twitter", "thread": ["Acme is live", "It pays invoices"]},
+            "linkedin": {"platform": "linkedin", "content": "Acme is live"},
+            "facebook": {"platform": "facebook", "content": "Acme is live"},
+            "reddit": {
+                "platform": "reddit",
+                "content": "We built Acme",
+                "title": "Acme: invoices paid in one click",
+                "subreddits": [{"name": "SideProject"}],
+            },
+            "instagram": {"platform": "instagram", "content": "Acme is live"},
+            "tiktok": {
+                "platform": "tiktok",
+                "content": "Acme is live",
+                "tiktok_settings": {"privacy_level": "SELF_ONLY"},
+            },
+        },
+        media_assets=[{"url": IMAGE, "type": "image", "content_type": "image/jpeg"}],
+        media_attach_platforms=["instagram", "tiktok"],
+        user_platform_accounts={key: str(c.pk) for key, c in accounts.items()},
+    )
+
+
+def sandbox_account(connection: Connection) -> SandboxAccount:
+    entity = connection.entity_id.rsplit(":", 1)[-1]
+    return SandboxAccount.objects.filter(
+        platform=connection.platform, entity_id__endswith=entity
+    ).get()
+
+
+def test_six_platforms_complete_one_failure_is_partial_and_retry_repairs_it(user, accounts, worker):
+    launch = six_platform_launch(user, accounts)
+    services.publish_launch(launch=launch)
+    launch = wait_until_settled(launch)
+    logs = {log.platform: log for log in launch.posting_logs.all()}
+    assert {p: log.status for p, log in logs.items()} == dict.fromkeys(PLATFORMS, "success")
+    assert launch.status == "completed"
+    assert len(logs["twitter"].thread_post_ids) == 2
+    assert Event.objects.filter(type="post.published").count() == 6
+    assert Event.objects.filter(type="launch.completed").count() == 1
+
+    # The same launch again with LinkedIn refusing the post: partial.
+    second = six_platform_launch(user, accounts)
+    sandbox.inject_fault(account=sandbox_account(accounts["linkedin:personal"]), kind="rejected")
+    services.publish_launch(launch=second)
+    second = wait_until_settled(second)
+    assert second.status == "partial"
+    failed = second.posting_logs.get(status="failed")
+    assert failed.platform == "linkedin"
+    assert failed.error_message
+    posts_before = SandboxPost.objects.count()
+
+    assert services.retry_launch(launch=second) == ["linkedin"]
+    second = wait_until_settled(second)
+    assert second.status == "completed"
+    assert SandboxPost.objects.count() == posts_before + 1  # only LinkedIn posted again
+    assert PostingLog.objects.filter(launch=second, status="success").count() == 6
+
+
+def test_two_schedulers_racing_over_1000_due_launches_start_each_exactly_once(
+    user, make_platform_connection, settings
+):
+    settings.PUBLISH_SCHEDULER_BATCH = 50
+    twitter = make_platform_connection("twitter")
+    due = timezone.now() - timedelta(seconds=5)
+    Launch.objects.bulk_create(
+        [
+            Launch(
+                owner=user,
+                name=f"launch {index}",
+                status="scheduled",
+                scheduled_date=due,
+                platforms=["twitter"],
+                platform_contents={"twitter": {"platform": "twitter", "content": f"post {index}"}},
+                user_platform_accounts={"twitter": str(twitter.pk)},
+            )
+            for index in range(1000)
+        ]
+    )
+    started: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def scheduler():
+        barrier.wait()
+        try:
+            started.append(services.start_due_launches())
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(started) == 1000
+    assert all(count > 0 for count in started)  # both schedulers took a share
+    assert Launch.objects.filter(status="running").count() == 1000
+    assert PostingLog.objects.count() == 1000  # one post each: no launch started twice
+
+
+def test_two_concurrent_publish_calls_exactly_one_wins(user, make_platform_connection):
+    from dropspace.api.errors import ApiError
+
+    twitter = make_platform_connection("twitter")
+    launch = LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=["twitter"],
+        platform_contents={"twitter": {"platform": "twitter", "content": "Acme is live"}},
+        user_platform_accounts={"twitter": str(twitter.pk)},
+    )
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def publish():
+        barrier.wait()
+        try:
+            services.publish_launch(launch=Launch.objects.get(pk=launch.pk))
+            outcomes.append("won")
+        except ApiError as exc:
+            outcomes.append(exc.code.name)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=publish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["LAUNCH_004", "won"]
+    assert PostingLog.objects.filter(launch=launch).count() == 1

@@ -1,0 +1,12 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+
+def test_one_worker_per_platform_queue_with_its_concurrency(settings):
+    settings.PUBLISH_CONCURRENCY = {**settings.PUBLISH_CONCURRENCY, "twitter": 1}
+    out = StringIO()
+    call_command("publishing_workers", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(settings.PUBLISH_QUEUES)
+    assert "--queues=publish.twitter --concurrency=1" in lines[0]
