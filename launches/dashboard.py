@@ -138,7 +138,7 @@ def _plain_words(log: PostingLog, needs_reauth: bool) -> str:
             return f"Could not post: the account needs to be reconnected ({reason})."
         return f"Could not post: {reason}"
     if log.status == S.MANUAL:
-        return "Posted by you." if log.post_url else "Post it yourself with the checklist below."
+        return "Posted by you." if log.post_url else "Post it yourself, then record the link."
     if log.status == S.DELETED:
         return log.error_message.capitalize() if log.error_message else "Deleted."
     return ""
@@ -163,6 +163,34 @@ def guided_kits(launch: Launch, logs: list[PostingLog]) -> list[dict]:
             }
         )
     return kits
+
+
+def manual_posts(launch: Launch, logs: list[PostingLog]) -> list[dict]:
+    """Auto-post platforms that had no posting account: their text, ready to paste by hand."""
+    return [
+        {
+            "log": log,
+            "platform": log.platform,
+            "label": LABELS.get(log.platform, log.platform),
+            "parts": _parts(launch.platform_contents.get(log.platform) or {}),
+        }
+        for log in logs
+        if log.status == S.MANUAL and log.platform not in GUIDED
+    ]
+
+
+def _parts(entry: dict) -> list[tuple[str, str]]:
+    """(what, text) pairs to copy one by one: a thread's tweets, a title, the body."""
+    if entry.get("thread"):
+        return [(f"Tweet {n}", text) for n, text in enumerate(entry["thread"], 1) if text]
+    parts = [("Title", entry.get("title") or ""), ("Text", entry.get("content") or "")]
+    return [(name, text) for name, text in parts if text]
+
+
+def writers(launch: Launch) -> list[str]:
+    """Who wrote the launch's content, once each: "offline", "anthropic", "you"."""
+    names = (entry.get("generated_by") for entry in (launch.platform_contents or {}).values())
+    return list(dict.fromkeys("you" if n == "user" else n for n in names if n))
 
 
 def _kit(platform: str, launch: Launch, entry: dict):

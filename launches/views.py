@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from connections.platforms import GUIDED
 from dropspace.api.errors import ApiError
 from launches import analytics, dashboard, deletion, rules, selectors, services, writer
 from launches.forms import (
@@ -224,6 +225,7 @@ def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
     return {
         "platform": platform,
         "label": LABELS[platform],
+        "guided": platform in GUIDED,
         "entry": entry,
         "limit": rule.content_max,
         "title_limit": rule.title_max,
@@ -258,6 +260,9 @@ def _panel_context(launch: Launch, user) -> dict:
         **_status_context(launch, logs),
         "accounts": dashboard.account_choices(launch, user) if launch.is_editable else [],
         "kits": dashboard.guided_kits(launch, logs),
+        "manual_posts": dashboard.manual_posts(launch, logs),
+        "writers": dashboard.writers(launch),
+        "platform_labels": [LABELS.get(p, p) for p in launch.platforms],
         "can_publish": launch.status in publishing.PUBLISHABLE,
         "can_schedule": launch.status in dashboard.SCHEDULABLE,
         "can_cancel": launch.can_become(Launch.Status.CANCELLED),

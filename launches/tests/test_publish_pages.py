@@ -54,7 +54,8 @@ def test_a_ready_launch_offers_publish_schedule_and_accounts(
     launch = LaunchFactory(owner=user, status="manual", platforms=["twitter", "linkedin"])
     html = page(logged_in_client, launch)
     assert "Publish now" not in html  # no posting account chosen yet
-    assert "Choose the accounts to post through below" in html
+    assert "Choose the accounts to post through, then publish" in html
+    assert 'href="#posting-accounts"' in html
     assert 'name="scheduled_date" type="datetime-local"' in html
     assert f'value="twitter={mine.pk}"' in html
     assert f'value="linkedin:organization:42={org.pk}"' in html
