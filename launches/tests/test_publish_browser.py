@@ -98,18 +98,18 @@ def test_publish_then_live_status_until_completed(sandboxed):
         expect(status.get_by_text("Waiting to post…")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-publish-running.png", full_page=True)
 
-        log_id = page.locator('#posting-status tr[data-platform="twitter"]').get_attribute(
+        log_id = page.locator('#posting-status [data-platform="twitter"]').get_attribute(
             "data-log"
         )
         post_in_background(log_id)
 
-        row = page.locator('#posting-status tr[data-platform="twitter"]')
+        row = page.locator('#posting-status [data-platform="twitter"]')
         expect(row).to_have_attribute("data-status", "success", timeout=10_000)
         expect(row.get_by_role("link", name="View post")).to_have_attribute(
             "href", re.compile(r"https://x\.com/olive/status/\d+")
         )
         # Settled: the page reloads itself once and shows the finished launch with analytics.
-        expect(page.locator("#publishing .badge-completed")).to_be_visible(timeout=10_000)
+        expect(page.locator("#launch-header .badge-completed")).to_be_visible(timeout=10_000)
         expect(page.locator("#posting-status")).not_to_have_attribute("hx-trigger", "every 2s")
         expect(page.locator(".analytics-card[data-platform=twitter] svg.bar-chart")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-publish-completed.png", full_page=True)

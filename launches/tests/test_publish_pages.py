@@ -440,3 +440,105 @@ def test_pages_need_a_login(client, user):
     launch = LaunchFactory(owner=user)
     assert client.get(f"/launches/{launch.pk}/status").status_code == 302
     assert client.post(f"/launches/{launch.pk}/publish").status_code == 302
+
+
+# --- the page's layout: one header, one schedule control, post it yourself -------------------
+
+
+def test_one_header_with_one_status_badge_the_facts_and_the_actions(
+    logged_in_client, user, make_platform_connection
+):
+    user.timezone = "America/New_York"
+    user.save()
+    twitter = make_platform_connection("twitter")
+    when = dt.datetime(2099, 1, 10, 14, 30, tzinfo=dt.UTC)
+    launch = LaunchFactory(
+        owner=user,
+        status="scheduled",
+        scheduled_date=when,
+        platforms=["twitter", "hackernews"],
+        user_platform_accounts={"twitter": str(twitter.pk)},
+        platform_contents={
+            "twitter": {"content": "Acme is live", "generated_by": "offline"},
+            "hackernews": {"title": "Show HN: Acme", "content": "Hi", "generated_by": "user"},
+        },
+    )
+    html = page(logged_in_client, launch)
+    header = html[html.index('id="launch-header"') : html.index('class="launch-layout"')]
+    assert html.count("badge-scheduled") == 1  # the launch's status, once, in the header
+    assert "badge-scheduled" in header
+    assert "Jan 10, 2099 09:30 EST" in header  # the scheduled time in the person's timezone
+    assert '<span class="chip">Twitter / X</span><span class="chip">Hacker News</span>' in header
+    assert "offline, you" in header  # who wrote the content
+    for action in ("Publish now", "Reschedule…", "Unschedule", "Cancel launch", "Delete"):
+        assert action in header, action
+    assert html.count('name="scheduled_date"') == 1  # one schedule control, in the side column
+    assert 'id="schedule"' in html
+
+
+def test_retry_failed_sits_in_the_header(logged_in_client, user, make_platform_connection):
+    twitter = make_platform_connection("twitter")
+    launch = LaunchFactory(owner=user, status="failed", platforms=["twitter"])
+    published(launch, "twitter", twitter, status="failed", post_id="", post_url="")
+    html = page(logged_in_client, launch)
+    header = html[html.index('id="launch-header"') : html.index('class="launch-layout"')]
+    assert f'action="/launches/{launch.pk}/retry"' in header
+    assert html.count(f'action="/launches/{launch.pk}/retry"') == 1
+
+
+def test_the_editor_fragment_has_no_second_badge_or_schedule(logged_in_client, user):
+    launch = LaunchFactory(owner=user, status="manual", platforms=["twitter"])
+    response = logged_in_client.post(
+        f"/launches/{launch.pk}/save", {"name": "Renamed", "product_description": "d"}, **HX
+    )
+    html = response.content.decode()
+    assert 'id="editor"' in html
+    assert "badge-manual" not in html
+    assert "scheduled_date" not in html
+
+
+def test_guided_tabs_point_to_their_checklist(logged_in_client, user):
+    launch = LaunchFactory(owner=user, status="manual", platforms=["twitter", "producthunt"])
+    html = page(logged_in_client, launch)
+    assert '<a href="#guided-producthunt">Open the Product Hunt checklist</a>' in html
+    assert 'id="post-it-yourself"' in html
+    assert "Post it yourself" in html
+
+
+def test_an_auto_post_platform_without_an_account_can_be_posted_by_hand(logged_in_client, user):
+    launch = LaunchFactory(
+        owner=user,
+        status="completed",
+        platforms=["twitter", "reddit"],
+        platform_contents={
+            "twitter": {"thread": ["First tweet", "Second tweet"]},
+            "reddit": {"title": "Acme for invoices", "content": "We built Acme."},
+        },
+    )
+    tweet = published(launch, "twitter", status="manual", post_id="", post_url="", target_key="")
+    published(launch, "reddit", status="manual", post_id="", post_url="", target_key="")
+    html = page(logged_in_client, launch)
+    for text in ("First tweet", "Second tweet", "Acme for invoices", "We built Acme."):
+        assert f'data-copy="{text}"' in html, text
+    assert f'id="manual-{tweet.pk}"' in html
+    assert f'action="/launches/{launch.pk}/posts/{tweet.pk}/posted"' in html
+    assert 'href="/connections/">connect an account</a>' in html  # not editable: next time
+    assert '<a href="#post-it-yourself">Post it yourself</a>' in html  # from its status row
+
+    response = logged_in_client.post(
+        f"/launches/{launch.pk}/posts/{tweet.pk}/posted", {"url": "https://x.com/olive/status/9"}
+    )
+    assert flashes(response) == ["Marked Twitter / X as posted."]
+    html = page(logged_in_client, launch)
+    assert 'href="https://x.com/olive/status/9"' in html
+    assert f'action="/launches/{launch.pk}/posts/{tweet.pk}/posted"' not in html
+
+
+def test_before_publishing_a_platform_without_an_account_links_to_the_accounts(
+    logged_in_client, user
+):
+    launch = LaunchFactory(owner=user, status="manual", platforms=["linkedin"])
+    html = page(logged_in_client, launch)
+    assert 'id="posting-accounts"' in html
+    assert "becomes a “post it yourself” step" in html
+    assert 'href="/connections/">Connect one</a>' in html
