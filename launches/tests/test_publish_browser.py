@@ -98,9 +98,7 @@ def test_publish_then_live_status_until_completed(sandboxed):
         expect(status.get_by_text("Waiting to post…")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-publish-running.png", full_page=True)
 
-        log_id = page.locator('#posting-status [data-platform="twitter"]').get_attribute(
-            "data-log"
-        )
+        log_id = page.locator('#posting-status [data-platform="twitter"]').get_attribute("data-log")
         post_in_background(log_id)
 
         row = page.locator('#posting-status [data-platform="twitter"]')
