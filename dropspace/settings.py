@@ -363,10 +363,9 @@ if not TOKEN_ENCRYPTION_KEYS:
 # The sandbox imitates every platform locally (connections/sandbox/). It answers only when
 # enabled: on by default in debug/embedded mode, off in production.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG or EMBEDDED)
-# Server-side calls reach the sandbox on the loopback address runserver listens on (Procfile).
-SANDBOX_BASE_URL = env(
-    "SANDBOX_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/sandbox"
-).rstrip("/")
+# Server-side calls (worker included) reach the sandbox at the site's own URL. Not derived from
+# PORT: honcho gives each process of `make run` its own PORT; SITE_URL is the web server's.
+SANDBOX_BASE_URL = env("SANDBOX_BASE_URL", default=f"{SITE_URL}/sandbox").rstrip("/")
 INSTALLED_APPS += ["connections.sandbox"]  # always installed (its tables), gated per request
 if SANDBOX_BASE_URL.startswith("http://"):
     # oauthlib refuses http:// endpoints; the sandbox runs on plain http locally (and may be
