@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from connections.platforms import REGISTRY, adapter_for
-from connections.platforms.base import PermanentError, PlatformError, RetryableError
+from connections.platforms.base import PlatformError, PostGoneError, RetryableError
 from launches import selectors
 from launches.models import Launch, PostingLog
 
@@ -59,9 +59,6 @@ METRIC_FIELDS = {
 FRESH, REFRESHED, STALE, UNAVAILABLE = "fresh", "refreshed", "stale", "unavailable"
 CACHE_STATUSES = [FRESH, REFRESHED, STALE, UNAVAILABLE]
 
-# How the adapters say "this post does not exist (any more)": X, LinkedIn and Reddit answer
-# HTTP 404; the Graph API (Facebook, Instagram) answers error subcode 33.
-GONE_CODES = {"404", "33"}
 # How long to leave a platform alone after a rate limit that named no retry-after.
 DEFAULT_BACKOFF = timedelta(minutes=1)
 
@@ -190,11 +187,11 @@ def _measure(log, entry, connection, now, force) -> tuple[PostMetrics, dict | No
         item = _from_entry(log, entry, STALE)
         item.asked_to_wait = True
         return item, backoff
-    except PermanentError as exc:
+    except PostGoneError as exc:  # the platform says the post no longer exists
         item = _from_entry(log, entry, STALE)
-        item.gone = exc.message if exc.code in GONE_CODES else ""
+        item.gone = exc.message
         return item, None
-    except PlatformError as exc:  # reauth: the connection is marked; answer what we have
+    except PlatformError as exc:  # reauth (the connection is marked), refusal: answer what we have
         logger.info("metrics of %s unavailable: %s", log.pk, exc.message)
         return _from_entry(log, entry, STALE), None
     entry = {"metrics": shape_metrics(log.platform, raw), "fetched_at": now, "retry_at": None}

@@ -302,6 +302,11 @@ def test_the_beat_task_refreshes_through_one_task_per_batch(
     [
         ("twitter", {"status": 404, "json": {"title": "Not Found Error", "detail": "gone"}}),
         (
+            "twitter",  # X's lookup of a deleted tweet: HTTP 200 with errors and no data
+            {"json": {"errors": [{"title": "Not Found Error", "detail": "Could not find tweet"}]}},
+        ),
+        ("reddit", {"json": {"kind": "Listing", "data": {"children": []}}}),
+        (
             "facebook",
             {
                 "status": 400,
@@ -316,7 +321,11 @@ def test_refresh_marks_a_post_removed_on_the_platform(
     user, make_platform_connection, rsps, clock, platform, gone
 ):
     launch, [log] = launch_with_posts(user, make_platform_connection, [platform])
-    url = TWEET_URL if platform == "twitter" else f"{GRAPH}/{POST_IDS['facebook']}"
+    url = {
+        "twitter": TWEET_URL,
+        "facebook": f"{GRAPH}/{POST_IDS['facebook']}",
+        "reddit": f"{REDDIT_API}/api/info",
+    }[platform]
     rsps.get(url, **gone)
     counts = refresh_metrics_batch([str(log.pk)])
     assert counts["removed"] == 1
@@ -332,6 +341,17 @@ def test_refresh_marks_a_post_removed_on_the_platform(
     }
     # The next refresh no longer looks at it.
     assert analytics.recent_post_batches() == []
+
+
+def test_refresh_leaves_a_post_alone_on_a_refusal_that_is_not_gone(
+    user, make_platform_connection, rsps, clock
+):
+    _, [log] = launch_with_posts(user, make_platform_connection, ["facebook"])
+    error = {"error": {"message": "(#100) Tried accessing nonexisting field", "code": 100}}
+    rsps.get(f"{GRAPH}/{POST_IDS['facebook']}", status=400, json=error)
+    assert refresh_metrics_batch([str(log.pk)])["removed"] == 0
+    log.refresh_from_db()
+    assert log.status == PostingLog.Status.SUCCESS
 
 
 def test_refresh_leaves_a_post_alone_on_a_rate_limit(user, make_platform_connection, rsps, clock):
