@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
         "task": "connections.tasks.refresh_expiring_connections",
         "schedule": 300.0,
     },
+    # Recent posts' metrics: warms the analytics cache, notices posts removed on the platform.
+    "analytics-refresh-recent-metrics": {
+        "task": "launches.analytics_tasks.refresh_recent_metrics",
+        "schedule": 900.0,
+    },
     # Publishing: due scheduled launches are claimed from the database (never Celery ETA), and
     # the sweeper repairs posts whose worker or message was lost.
     "launches-start-due-launches": {

@@ -363,10 +363,9 @@ if not TOKEN_ENCRYPTION_KEYS:
 # The sandbox imitates every platform locally (connections/sandbox/). It answers only when
 # enabled: on by default in debug/embedded mode, off in production.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG or EMBEDDED)
-# Server-side calls reach the sandbox on the loopback address runserver listens on (Procfile).
-SANDBOX_BASE_URL = env(
-    "SANDBOX_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/sandbox"
-).rstrip("/")
+# Server-side calls (worker included) reach the sandbox at the site's own URL. Not derived from
+# PORT: honcho gives each process of `make run` its own PORT; SITE_URL is the web server's.
+SANDBOX_BASE_URL = env("SANDBOX_BASE_URL", default=f"{SITE_URL}/sandbox").rstrip("/")
 INSTALLED_APPS += ["connections.sandbox"]  # always installed (its tables), gated per request
 if SANDBOX_BASE_URL.startswith("http://"):
     # oauthlib refuses http:// endpoints; the sandbox runs on plain http locally (and may be
@@ -376,15 +375,15 @@ if SANDBOX_BASE_URL.startswith("http://"):
 
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
 
-# --- personas ---
-# Plan limits (the spec's starter plan): personas per user, analyses per persona.
-PERSONAS_MAX_PER_USER = env.int("PERSONAS_MAX_PER_USER", default=10)
-PERSONAS_ANALYSES_PER_PERSONA = env.int("PERSONAS_ANALYSES_PER_PERSONA", default=3)
-# A build still "building" after this long is treated as dead (worker lost) and may be restarted.
-PERSONAS_BUILD_STALE_SECONDS = env.int("PERSONAS_BUILD_STALE_SECONDS", default=900)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"PersonaPlatformEnum": "personas.models.ANALYSIS_PLATFORMS"}
-)
+# --- analytics ---
+# A post's metrics count as fresh this long (the spec's 5 minutes); older numbers are refetched
+# on the next read, and kept this many days so a rate-limited platform still answers them.
+ANALYTICS_FRESH_SECONDS = env.int("ANALYTICS_FRESH_SECONDS", default=300)
+ANALYTICS_KEEP_DAYS = env.int("ANALYTICS_KEEP_DAYS", default=30)
+# The beat task refreshing recent posts' metrics (every 15 minutes) looks this far back.
+ANALYTICS_REFRESH_DAYS = env.int("ANALYTICS_REFRESH_DAYS", default=7)
+# launches/tasks.py is the publishing engine's; analytics' tasks register from their own module.
+CELERY_IMPORTS = ["launches.analytics_tasks"]
 
 # --- publishing ---
 # Each auto-post platform has its own Celery queue (publish.<platform>), so one platform's
@@ -424,6 +423,16 @@ PUBLISH_ALLOW_OWN_ACCOUNTS = env.bool("PUBLISH_ALLOW_OWN_ACCOUNTS", default=True
 PUBLISH_ALLOW_DROPSPACE_ACCOUNTS = env.bool("PUBLISH_ALLOW_DROPSPACE_ACCOUNTS", default=True)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
     "launches.models.PostingLog.Status"
+)
+
+# --- personas ---
+# Plan limits (the spec's starter plan): personas per user, analyses per persona.
+PERSONAS_MAX_PER_USER = env.int("PERSONAS_MAX_PER_USER", default=10)
+PERSONAS_ANALYSES_PER_PERSONA = env.int("PERSONAS_ANALYSES_PER_PERSONA", default=3)
+# A build still "building" after this long is treated as dead (worker lost) and may be restarted.
+PERSONAS_BUILD_STALE_SECONDS = env.int("PERSONAS_BUILD_STALE_SECONDS", default=900)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"PersonaPlatformEnum": "personas.models.ANALYSIS_PLATFORMS"}
 )
 if not REDIS_URL and CELERY_BROKER_URL.startswith("filesystem"):
     # Publishing tasks ack late, so the embedded broker hands a worker its next post only on its

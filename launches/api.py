@@ -10,10 +10,13 @@ from developer.models import Scope
 from dropspace.api.errors import Code
 from dropspace.api.schema import envelope, errors
 from dropspace.api.serializers import ErrorEnvelopeSerializer
-from launches import selectors, services
+from launches import analytics, deletion, selectors, services
 from launches.models import Launch
 from launches.publishing import services as publishing
 from launches.serializers import (
+    AnalyticsSerializer,
+    DeletedPostSerializer,
+    DeletedPostsSerializer,
     GenerateContentResponseSerializer,
     LaunchCreateSerializer,
     LaunchDetailSerializer,
@@ -274,4 +277,78 @@ urlpatterns = [
     path("launches/<str:launch_id>/publish", PublishView.as_view(), name="api-launch-publish"),
     path("launches/<str:launch_id>/retry", RetryView.as_view(), name="api-launch-retry"),
     path("launches/<str:launch_id>/status", StatusView.as_view(), name="api-launch-status"),
+]
+
+
+# --- after publishing: analytics and post deletion ---------------------------------------------
+
+
+class LaunchAnalyticsView(APIView):
+    required_scopes = {"GET": Scope.READ}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Publishing analytics with per-post engagement metrics (live refresh)",
+        description="Metrics older than 5 minutes are fetched again from the platforms; a "
+        "platform that cannot be asked (rate limit, expired token) answers its last numbers "
+        "with cache_status stale instead of failing the response.",
+        responses={200: envelope(AnalyticsSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def get(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+        data = analytics.launch_analytics(launch=launch)
+        return Response({"data": AnalyticsSerializer(data).data})
+
+
+class LaunchPostView(APIView):
+    required_scopes = {"DELETE": Scope.DELETE}
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="launches_post_destroy",
+        summary="Delete a single published post from its platform",
+        description="Only a post with status success and a post_id. A post already gone on the "
+        "platform counts as deleted. Instagram and TikTok answer success false with error_code "
+        "DELETE_NOT_SUPPORTED in a 200 body (delete those in the app).",
+        responses={
+            200: envelope(DeletedPostSerializer),
+            **errors(Code.LAUNCH_001, Code.SERVER_003),
+        },
+    )
+    def delete(self, request, launch_id, log_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        log = selectors.get_deletable_post(launch, log_id)
+        result = deletion.delete_post(log=log)
+        return Response({"data": DeletedPostSerializer(result).data})
+
+
+class LaunchPostsView(APIView):
+    required_scopes = {"DELETE": Scope.DELETE}
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="launches_posts_destroy_all",
+        summary="Delete all published posts of a launch from their platforms",
+        description="Instagram and TikTok posts are skipped with DELETE_NOT_SUPPORTED "
+        "(skipped_count); no_failures is true only when every post was deleted.",
+        responses={200: envelope(DeletedPostsSerializer), **errors(Code.LAUNCH_001)},
+    )
+    def delete(self, request, launch_id):
+        launch = selectors.get_launch_for_user(request.user, launch_id)
+        result = deletion.delete_all_posts(launch=launch)
+        return Response({"data": DeletedPostsSerializer(result).data})
+
+
+urlpatterns += [
+    path(
+        "launches/<str:launch_id>/analytics",
+        LaunchAnalyticsView.as_view(),
+        name="api-launch-analytics",
+    ),
+    path("launches/<str:launch_id>/posts", LaunchPostsView.as_view(), name="api-launch-posts"),
+    path(
+        "launches/<str:launch_id>/posts/<str:log_id>",
+        LaunchPostView.as_view(),
+        name="api-launch-post",
+    ),
 ]

@@ -86,6 +86,12 @@ class ScheduleForm(forms.Form):
         return {} if unchanged else {"scheduled_date": value}
 
 
+class MarkPostedForm(forms.Form):
+    """The address of a post the person made themselves (Product Hunt, Hacker News)."""
+
+    url = forms.URLField(max_length=2048, assume_scheme="https")
+
+
 # Form field names used by the editor; services field paths map back onto them for errors.
 FIELD_OF_PATH = {
     "title": "title",

@@ -84,6 +84,68 @@ def posting_status(launch: Launch) -> dict:
     return status
 
 
+# --- after publishing: analytics and post deletion ---------------------------------------------
+
+
+def posting_connections(logs) -> dict:
+    """``{connection_id: Connection}`` for the logs, in one query.
+
+    A connection counts only when it belongs to the log's launch owner or is an official
+    account: a log can never reach a stranger's tokens.
+    """
+    from connections.models import Connection  # launches does not import connections' models
+
+    ids = {log.connection_id for log in logs if log.connection_id}
+    if not ids:
+        return {}
+    found = {c.pk: c for c in Connection.objects.filter(pk__in=ids, is_active=True)}
+    allowed = {}
+    for log in logs:
+        connection = found.get(log.connection_id)
+        if connection and connection.owner_id in (None, log.launch.owner_id):
+            allowed[connection.pk] = connection
+    return allowed
+
+
+def recent_published_posts(*, since):
+    """Published posts with a platform id, posted since ``since`` (None: any time)."""
+    posts = (
+        PostingLog.objects.filter(status=PostingLog.Status.SUCCESS)
+        .exclude(post_id="")
+        .select_related("launch__owner")
+        .order_by("posted_at")
+    )
+    return posts.filter(posted_at__gte=since) if since else posts
+
+
+def deletable_posts(launch: Launch):
+    """The launch's posts that can be deleted: published, with a platform id."""
+    return (
+        PostingLog.objects.filter(launch=launch, status=PostingLog.Status.SUCCESS)
+        .exclude(post_id="")
+        .select_related("launch__owner")
+        .order_by("created_at")
+    )
+
+
+def get_deletable_post(launch: Launch, log_id) -> PostingLog:
+    """One deletable post of ``launch``; 404 SERVER_003 otherwise (also for another's log)."""
+    try:
+        return deletable_posts(launch).get(pk=log_id)
+    except (PostingLog.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ApiError(Code.SERVER_003, "posting log not found or not deletable") from exc
+
+
+def get_guided_post(launch: Launch, log_id) -> PostingLog:
+    """A guided (Product Hunt / Hacker News) post of ``launch``; 404 otherwise."""
+    try:
+        return PostingLog.objects.select_related("launch").get(
+            launch=launch, pk=log_id, status=PostingLog.Status.MANUAL
+        )
+    except (PostingLog.DoesNotExist, ValueError, ValidationError) as exc:
+        raise ApiError(Code.SERVER_003, "posting log not found") from exc
+
+
 def _status_item(entry: PostingLog) -> dict:
     item = {"status": entry.status}
     if entry.post_url:

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dropspace.api.serializers import StrictSerializer
-from launches import rules, selectors
+from launches import analytics, deletion, rules, selectors
 from launches.models import REQUESTABLE_STATUSES, Launch, PostingLog
 
 
@@ -308,6 +308,98 @@ class RetryContentResultSerializer(serializers.Serializer):
     succeeded = serializers.ListField(child=serializers.CharField())
     still_failing = serializers.ListField(child=serializers.CharField())
     rate_limited = serializers.ListField(child=serializers.CharField())
+
+
+# --- after publishing: analytics and post deletion ---------------------------------------------
+
+_METRICS_HELP = (
+    "the platform's numbers plus fetched_at; null when unavailable. Fields: "
+    + "; ".join(
+        f"{platform}: {', '.join(fields)}" for platform, fields in analytics.METRIC_FIELDS.items()
+    )
+)
+
+
+@extend_schema_field(
+    {
+        "type": ["object", "null"],
+        "description": _METRICS_HELP,
+        "properties": {"fetched_at": {"type": "string", "format": "date-time"}},
+        "additionalProperties": {"type": "number"},
+    }
+)
+class MetricsField(serializers.Field):
+    """The metrics object, its fetched_at written like every other date of the API."""
+
+    def to_representation(self, value):
+        dates = serializers.DateTimeField()
+        return {
+            name: dates.to_representation(item) if name == "fetched_at" else item
+            for name, item in value.items()
+        }
+
+
+class AnalyticsSummarySerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    successful = serializers.IntegerField(help_text="published (incl. guided posts marked posted)")
+    failed = serializers.IntegerField()
+    pending = serializers.IntegerField(help_text="not settled yet, unconfirmed, or guided")
+
+
+class PlatformAnalyticsSerializer(serializers.Serializer):
+    platform = serializers.CharField()
+    status = serializers.ChoiceField(choices=PostingLog.Status.choices)
+    post_url = serializers.URLField(allow_null=True)
+    post_id = serializers.CharField(allow_null=True)
+    posted_at = serializers.DateTimeField(allow_null=True)
+    cache_status = serializers.ChoiceField(
+        choices=analytics.CACHE_STATUSES,
+        help_text="fresh: < 5 min old, from cache; refreshed: just fetched; stale: the platform "
+        "could not be asked (rate limit, no token), older numbers; unavailable: no data",
+    )
+    metrics = MetricsField(allow_null=True)
+
+
+class AnalyticsSerializer(serializers.Serializer):
+    launch_id = serializers.UUIDField()
+    launch_name = serializers.CharField()
+    launch_status = serializers.ChoiceField(choices=Launch.Status.choices)
+    summary = AnalyticsSummarySerializer()
+    fetched_at = serializers.DateTimeField(
+        allow_null=True, help_text="the most recent time metrics were collected"
+    )
+    next_refresh_at = serializers.DateTimeField(
+        allow_null=True, help_text="fetched_at + 5 minutes: when calling again can give new data"
+    )
+    platforms = PlatformAnalyticsSerializer(many=True)
+
+
+class DeletedPostSerializer(serializers.Serializer):
+    """One post's deletion: success with deleted_at, or the reason in error / error_code."""
+
+    success = serializers.BooleanField()
+    platform = serializers.CharField()
+    post_id = serializers.CharField()
+    deleted_at = serializers.DateTimeField(required=False)
+    error = serializers.CharField(required=False)
+    error_code = serializers.ChoiceField(
+        choices=[
+            deletion.NOT_SUPPORTED,
+            deletion.RECONNECT_REQUIRED,
+            deletion.PLATFORM_UNAVAILABLE,
+            deletion.PLATFORM_REJECTED,
+        ],
+        required=False,
+        help_text="DELETE_NOT_SUPPORTED: Instagram and TikTok posts are deleted in their apps",
+    )
+
+
+class DeletedPostsSerializer(serializers.Serializer):
+    results = DeletedPostSerializer(many=True)
+    no_failures = serializers.BooleanField()
+    deleted_count = serializers.IntegerField()
+    failed_count = serializers.IntegerField()
+    skipped_count = serializers.IntegerField(help_text="posts on platforms without API deletion")
 
 
 # --- publishing -------------------------------------------------------------------------------

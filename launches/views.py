@@ -3,14 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from connections.platforms import GUIDED
 from dropspace.api.errors import ApiError
-from launches import rules, selectors, services, writer
-from launches.forms import FIELD_OF_PATH, LaunchCreateForm, ScheduleForm, contents_from_post
+from launches import analytics, dashboard, deletion, rules, selectors, services, writer
+from launches.forms import (
+    FIELD_OF_PATH,
+    LaunchCreateForm,
+    MarkPostedForm,
+    ScheduleForm,
+    contents_from_post,
+)
 from launches.models import Launch, Platform
+from launches.publishing import services as publishing
 
 PAGE_SIZE = 20
 LABELS = dict(Platform.choices)
@@ -55,12 +65,13 @@ def launch_detail(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     context = _editor_context(launch, tab=request.GET.get("tab"))
     context["personas"] = selectors.personas_for(request.user)
-    return render(request, "launches/detail.html", _full_page_context(context))
+    return render(request, "launches/detail.html", _full_page_context(context, request.user))
 
 
-def _full_page_context(context: dict) -> dict:
+def _full_page_context(context: dict, user) -> dict:
     # The counter in editor.js recognises links by X's list of top-level domains.
-    return {**context, "x_url_tlds": rules.x_url_tlds()}
+    launch = context["launch"]
+    return {**context, **_panel_context(launch, user), "x_url_tlds": rules.x_url_tlds()}
 
 
 @login_required
@@ -171,7 +182,7 @@ def _render_editor(request, launch, *, problems=(), notice="", tab=None):
     if notice and not problems:
         messages.success(request, notice)
         return redirect("launches:detail", launch_id=launch.pk)
-    return render(request, "launches/detail.html", _full_page_context(context))
+    return render(request, "launches/detail.html", _full_page_context(context, request.user))
 
 
 def _editor_context(launch: Launch, *, problems=(), notice="", tab=None) -> dict:
@@ -214,6 +225,7 @@ def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
     return {
         "platform": platform,
         "label": LABELS[platform],
+        "guided": platform in GUIDED,
         "entry": entry,
         "limit": rule.content_max,
         "title_limit": rule.title_max,
@@ -237,3 +249,206 @@ def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
         "generated_by": entry.get("generated_by"),
         "failure": (launch.generation_failures.get(platform) or {}).get("message"),
     }
+
+
+# --- the publishing panel: publish, schedule, accounts, live status, guided posts ------------
+
+
+def _panel_context(launch: Launch, user) -> dict:
+    logs = list(launch.posting_logs.all()) if _has_logs(launch) else []
+    return {
+        **_status_context(launch, logs),
+        "accounts": dashboard.account_choices(launch, user) if launch.is_editable else [],
+        "kits": dashboard.guided_kits(launch, logs),
+        "manual_posts": dashboard.manual_posts(launch, logs),
+        "writers": dashboard.writers(launch),
+        "platform_labels": [LABELS.get(p, p) for p in launch.platforms],
+        "can_publish": launch.status in publishing.PUBLISHABLE,
+        "can_schedule": launch.status in dashboard.SCHEDULABLE,
+        "can_cancel": launch.can_become(Launch.Status.CANCELLED),
+        "has_published": any(log.status in ("success", "deleted") for log in logs),
+        "deletable_count": sum(1 for log in logs if log.status == "success" and log.post_id),
+    }
+
+
+def _status_context(launch: Launch, logs: list) -> dict:
+    return {
+        "launch": launch,
+        "status_rows": dashboard.status_rows(launch, logs),
+        "settled": dashboard.is_settled(launch, logs),
+        "can_retry": launch.status in ("partial", "failed")
+        and any(log.status in ("failed", "unconfirmed") for log in logs),
+    }
+
+
+def _act(request, launch: Launch, action, success: str):
+    """Run one service call for a panel button; its outcome becomes a flash message."""
+    try:
+        result = action()
+    except ApiError as exc:
+        problems = [item["message"] for item in exc.details or [] if isinstance(item, dict)]
+        details = "; ".join(dict.fromkeys(problems))  # every problem once, in order
+        messages.error(request, f"Fix these first: {details}." if details else exc.message)
+    else:
+        messages.success(request, success.format(result=result))
+    return redirect("launches:detail", launch_id=launch.pk)
+
+
+@login_required
+@require_POST
+def launch_publish(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    publish = publishing.publish_launch
+    return _act(
+        request, launch, lambda: publish(launch=launch, by=request.user), "Publishing started."
+    )
+
+
+@login_required
+@require_POST
+def launch_schedule(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["scheduled_date"] is None:
+        messages.error(request, "Choose a date and time to schedule the launch.")
+        return redirect("launches:detail", launch_id=launch.pk)
+    changes = {"scheduled_date": form.cleaned_data["scheduled_date"]}
+
+    def schedule():
+        launch_ = services.update_launch(launch=launch, by=request.user, changes=changes)
+        return timezone.localtime(launch_.scheduled_date)  # the person's timezone is active
+
+    return _act(request, launch, schedule, "Scheduled for {result:%b %-d, %Y %H:%M %Z}.")
+
+
+@login_required
+@require_POST
+def launch_unschedule(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    changes = {"scheduled_date": None}
+    update = services.update_launch
+    return _act(
+        request,
+        launch,
+        lambda: update(launch=launch, by=request.user, changes=changes),
+        "Unscheduled.",
+    )
+
+
+@login_required
+@require_POST
+def launch_accounts(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    changes = dashboard.parse_account_choices(request.POST.getlist("account"))
+    update = services.update_launch
+    return _act(
+        request,
+        launch,
+        lambda: update(launch=launch, by=request.user, changes=changes),
+        "Posting accounts saved.",
+    )
+
+
+@login_required
+def launch_status(request, launch_id):
+    """The live status fragment; it polls itself until the launch settles."""
+    launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+    context = _status_context(launch, list(launch.posting_logs.all()))
+    if not request.htmx:
+        return redirect("launches:detail", launch_id=launch.pk)
+    response = render(request, "launches/_publishing.html#posting-status", context)
+    if context["settled"] and request.GET.get("live"):
+        # It settled while the page watched: reload once so the header, the buttons and the
+        # analytics match the finished launch. The fragment itself no longer polls.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def launch_retry(request, launch_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    retry = publishing.retry_launch
+    return _act(
+        request,
+        launch,
+        lambda: ", ".join(LABELS.get(p, p) for p in retry(launch=launch)),
+        "Retrying: {result}.",
+    )
+
+
+@login_required
+@require_POST
+def launch_mark_posted(request, launch_id, log_id):
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    log = _or_404(selectors.get_guided_post, launch, log_id)
+    form = MarkPostedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Paste the address of your {LABELS[log.platform]} post.")
+        return redirect("launches:detail", launch_id=launch.pk)
+    mark = publishing.mark_manual_posted
+    url = form.cleaned_data["url"]
+    return _act(
+        request, launch, lambda: mark(log=log, url=url), f"Marked {LABELS[log.platform]} as posted."
+    )
+
+
+def _or_404(select, *args):
+    try:
+        return select(*args)
+    except ApiError as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def launch_analytics(request, launch_id):
+    """The analytics fragment (loaded after the page: it may ask the platforms)."""
+    launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+    data = analytics.launch_analytics(launch=launch)
+    context = {"launch": launch, "data": data, "cards": dashboard.analytics_cards(data)}
+    template = "launches/_publishing.html#analytics" if request.htmx else "launches/analytics.html"
+    return render(request, template, context)
+
+
+@login_required
+def launch_delete_post(request, launch_id, log_id):
+    """GET: the confirmation step; POST: delete the post from its platform."""
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    log = _or_404(selectors.get_deletable_post, launch, log_id)
+    if request.method != "POST":
+        return render(
+            request,
+            "launches/confirm_delete_posts.html",
+            {"launch": launch, "logs": [log], "single": log},
+        )
+    result = deletion.delete_post(log=log)
+    _deletion_message(request, [result])
+    return redirect("launches:detail", launch_id=launch.pk)
+
+
+@login_required
+def launch_delete_posts(request, launch_id):
+    """GET: the confirmation step; POST: delete every published post of the launch."""
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    if request.method != "POST":
+        logs = list(selectors.deletable_posts(launch))
+        return render(
+            request, "launches/confirm_delete_posts.html", {"launch": launch, "logs": logs}
+        )
+    _deletion_message(request, deletion.delete_all_posts(launch=launch)["results"])
+    return redirect("launches:detail", launch_id=launch.pk)
+
+
+def _deletion_message(request, results: list[dict]) -> None:
+    for result in results:
+        label = LABELS.get(result["platform"], result["platform"])
+        if result["success"]:
+            messages.success(request, f"Deleted the {label} post.")
+        elif result["error_code"] == deletion.NOT_SUPPORTED:
+            messages.warning(
+                request, f"{label} does not let apps delete posts: delete it in the {label} app."
+            )
+        else:
+            messages.error(request, f"Could not delete the {label} post: {result['error']}")
+    if not results:
+        messages.info(request, "There are no published posts to delete.")

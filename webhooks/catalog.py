@@ -120,11 +120,19 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(
             "post.deleted",
             "a published post was deleted from its platform",
-            _POST,
+            [
+                *_POST,
+                Field(
+                    "reason",
+                    "string",
+                    "deleted_by_user (through dropspace) or removed_on_platform (noticed later)",
+                ),
+            ],
             {
                 "launch_id": _LAUNCH_EXAMPLE["launch_id"],
                 "post_id": "0d7b5a0e-8f0e-4a5b-b7f5-3f4c2e9d1a10",
                 "platform": "linkedin",
+                "reason": "deleted_by_user",
             },
         ),
         EventType(

@@ -17,6 +17,7 @@ How the publishing engine calls an adapter::
 
     adapter.delete(connection, post_id)            # DeleteNotSupported on Instagram / TikTok
     adapter.metrics(connection, post_id)           # {"likes": 3, ...} in the spec's field names
+                                                   # PostGoneError when the post no longer exists
     adapter.recent_posts(connection, limit=20)     # [RecentPost], for persona writing samples
 
 Every failure is one of three classes (all subclasses of ``PlatformError``):
@@ -26,6 +27,9 @@ Every failure is one of three classes (all subclasses of ``PlatformError``):
   of a create call is unknown, so do not blindly repeat it.
 - ``PermanentError(reason, code)``: the platform rejected the content; never auto-retry.
   ``DeleteNotSupported`` is one (code ``DELETE_NOT_SUPPORTED``).
+  ``PostGoneError`` is one too: the platform says this post no longer exists (deleted or
+  removed there). ``metrics`` raises it, in the platform's own words (``reason``), so callers
+  can tell "gone" from "unavailable"; ``delete`` treats it as already deleted.
 - ``ReauthError``: the token is revoked or can no longer be refreshed. The connection has
   already been marked ``needs_reauth`` when this reaches the caller from an account call.
 
@@ -41,6 +45,7 @@ Calls that use a connection refresh its token first when it is about to expire, 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import secrets
 import time
@@ -94,6 +99,10 @@ class DeleteNotSupported(PermanentError):
             f"{platform} does not support deleting posts through its API; delete it in the app",
             code="DELETE_NOT_SUPPORTED",
         )
+
+
+class PostGoneError(PermanentError):
+    """The platform says this post no longer exists: deleted or removed on the platform."""
 
 
 class ReauthError(PlatformError):
@@ -338,7 +347,8 @@ class Platform:
         raise DeleteNotSupported(self.label)
 
     def metrics(self, connection, post_id: str) -> dict[str, Any]:
-        """Engagement numbers in the spec's analytics field names."""
+        """Engagement numbers in the spec's analytics field names; PostGoneError when the
+        platform says the post no longer exists."""
         raise NotImplementedError
 
     def recent_posts(self, connection, *, limit: int = 20) -> list[RecentPost]:
@@ -387,6 +397,28 @@ class Platform:
             if connection.pk and connection.health != connection.Health.NEEDS_REAUTH:
                 services.record_platform_error(connection=connection, error=exc)
             raise
+
+    def call_about_post(self, connection, method: str, url: str, **kwargs) -> requests.Response:
+        """``call`` on one post's own resource: "no such object" there means the post is gone.
+
+        Only here, not in ``classify``: a 404 while publishing (an unknown media id...) is not
+        about an existing post.
+        """
+        try:
+            return self.call(connection, method, url, **kwargs)
+        except PermanentError as exc:
+            if isinstance(exc, PostGoneError) or not self.is_gone(exc):
+                raise
+            raise PostGoneError(exc.reason, code=exc.code) from exc
+
+    def delete_post_at(self, connection, method: str, url: str, **kwargs) -> None:
+        """Delete one post's resource; a post already gone counts as deleted."""
+        with contextlib.suppress(PostGoneError):
+            self.call_about_post(connection, method, url, **kwargs)
+
+    def is_gone(self, error: PermanentError) -> bool:
+        """Whether a refusal of a request about one post means the post does not exist."""
+        return error.code == "404"
 
     def error_for(self, response: requests.Response) -> PlatformError:
         """Classify an error response; platform modules override ``classify`` to translate."""

@@ -107,17 +107,14 @@ class Facebook(GraphPlatform):
     # -- delete, metrics, history --------------------------------------------------------------
 
     def delete(self, connection, post_id: str) -> None:
-        try:
-            self.call(connection, "DELETE", self.graph(f"/{post_id}"))
-        except PermanentError as exc:
-            if exc.code not in ("33", "404"):  # 33: the object does not exist (already gone)
-                raise
+        self.delete_post_at(connection, "DELETE", self.graph(f"/{post_id}"))
 
     def metrics(self, connection, post_id: str) -> dict:
         fields = (
             "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares"
         )
-        post = self.call(connection, "GET", self.graph(f"/{post_id}", fields=fields)).json()
+        url = self.graph(f"/{post_id}", fields=fields)
+        post = self.call_about_post(connection, "GET", url).json()
         return {
             "reactions": post.get("reactions", {}).get("summary", {}).get("total_count", 0),
             "comments": post.get("comments", {}).get("summary", {}).get("total_count", 0),

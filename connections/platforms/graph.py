@@ -74,6 +74,11 @@ class GraphPlatform(Platform):
             return RetryableError(label, code=str(code))
         return PermanentError(label, code=str(subcode or code))
 
+    def is_gone(self, error: PermanentError) -> bool:
+        """Subcode 33 (code 100): "Object with ID ... does not exist"; some answers carry only
+        code 100 with those words."""
+        return error.code == "33" or (error.code == "100" and "does not exist" in error.reason)
+
     def retry_after(self, response):
         # X-Business-Use-Case-Usage: {"<id>": [{"estimated_time_to_regain_access": minutes}]}
         try:

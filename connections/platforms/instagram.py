@@ -138,9 +138,9 @@ class Instagram(GraphPlatform):
     def metrics(self, connection, post_id: str) -> dict:
         url = self.graph(f"/{post_id}/insights", metric=INSIGHTS)
         try:
-            data = self.call(connection, "GET", url).json().get("data", [])
+            data = self.call_about_post(connection, "GET", url).json().get("data", [])
         except PermanentError as exc:
-            if exc.code != "not_enough_viewers":
+            if exc.code != "not_enough_viewers":  # includes PostGoneError: the media is gone
                 raise
             data = []
         values = {row["name"]: (row.get("values") or [{}])[0].get("value", 0) for row in data}

@@ -214,13 +214,12 @@ class LinkedIn(Platform):
 
     def delete(self, connection, post_id: str) -> None:
         url = self.url("api", f"/rest/posts/{quote(post_id, safe='')}")
-        try:
-            self.call(connection, "DELETE", url, headers=self.rest_headers())
-        except PermanentError as exc:
-            if exc.code != "404":
-                raise
+        # LinkedIn itself answers 204 for a post already deleted; a 404 counts as deleted too.
+        self.delete_post_at(connection, "DELETE", url, headers=self.rest_headers())
 
     def metrics(self, connection, post_id: str) -> dict:
+        """The statistics endpoints answer 404 for a post that no longer exists (PostGoneError);
+        an empty ``elements`` is a post with no numbers yet."""
         if connection.account_type == "organization":
             return self._organization_metrics(connection, post_id)
         return self._member_metrics(connection, post_id)
@@ -234,7 +233,7 @@ class LinkedIn(Platform):
             organizationalEntity=connection.entity_id,
             **{kind: f"List({quote(post_id, safe='')})"},
         )
-        elements = self.call(connection, "GET", url, headers=self.rest_headers()).json()
+        elements = self.call_about_post(connection, "GET", url, headers=self.rest_headers()).json()
         stats = (elements.get("elements") or [{}])[0].get("totalShareStatistics", {})
         return {
             "impressions": stats.get("impressionCount", 0),
@@ -258,7 +257,7 @@ class LinkedIn(Platform):
                 queryType=query_type,
                 aggregation="TOTAL",
             )
-            data = self.call(connection, "GET", url, headers=self.rest_headers()).json()
+            data = self.call_about_post(connection, "GET", url, headers=self.rest_headers()).json()
             metrics[name] = (data.get("elements") or [{}])[0].get("count", 0)
         reach = metrics["impressions"] or 0
         interactions = metrics["likes"] + metrics["comments"] + metrics["shares"]
@@ -292,6 +291,8 @@ class LinkedIn(Platform):
             return ReauthError(f"LinkedIn denied access (missing permission or role): {message}")
         if status == 422 or (status == 400 and "ILLEGAL_ARGUMENT" in response.text):
             return PermanentError(f"LinkedIn rejected the post: {message}", code=str(status))
+        if status == 404:
+            return PermanentError(f"LinkedIn: {message}", code="404")
         if status == 429:
             # Daily windows that reset at midnight UTC; LinkedIn sends no reset header.
             return RetryableError(

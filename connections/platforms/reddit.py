@@ -14,6 +14,7 @@ from connections.platforms.base import (
     PermanentError,
     Platform,
     PlatformError,
+    PostGoneError,
     PostRequest,
     PublishedItem,
     PublishResult,
@@ -193,12 +194,18 @@ class Reddit(Platform):
     # -- delete, metrics, history --------------------------------------------------------------
 
     def delete(self, connection, post_id: str) -> None:
-        self.call(connection, "POST", self.url("api", "/api/del"), data={"id": fullname(post_id)})
+        data = {"id": fullname(post_id)}  # Reddit answers 200 {} for a post already deleted
+        self.delete_post_at(connection, "POST", self.url("api", "/api/del"), data=data)
 
     def metrics(self, connection, post_id: str) -> dict:
         url = self.url("api", "/api/info", id=fullname(post_id))
-        children = self.call(connection, "GET", url).json()["data"]["children"]
-        post = children[0]["data"] if children else {}
+        children = self.call_about_post(connection, "GET", url).json()["data"]["children"]
+        if not children:
+            raise PostGoneError(f"Reddit has no post {fullname(post_id)}", code="not_found")
+        post = children[0]["data"]
+        gone = removal(post)
+        if gone:
+            raise PostGoneError(gone, code=post.get("removed_by_category") or "deleted")
         return {
             "score": post.get("score", 0),
             "upvotes": post.get("ups", 0),
@@ -243,6 +250,17 @@ class Reddit(Platform):
                 "Reddit refused (banned, private subreddit or missing scope)", code="403"
             )
         return None
+
+
+def removal(post: dict) -> str:
+    """Why Reddit no longer shows a submission ("" when it does): a deleted one keeps its
+    listing entry with author "[deleted]"; a removed one names ``removed_by_category``."""
+    category = post.get("removed_by_category")
+    if category:
+        return f"Reddit: the post was removed ({category})"
+    if post.get("author") == "[deleted]":
+        return "Reddit: the post was deleted by its author"
+    return ""
 
 
 def fullname(post_id: str) -> str:

@@ -7,6 +7,7 @@ from connections.platforms.base import (
     PendingPublish,
     PermanentError,
     Platform,
+    PostGoneError,
     PostRequest,
     PublishResult,
     ReauthError,
@@ -203,11 +204,18 @@ class TikTok(Platform):
     # -- metrics, history ----------------------------------------------------------------------
 
     def metrics(self, connection, post_id: str) -> dict:
+        """A deleted video is simply missing from video/query's ``videos`` (PostGoneError)."""
+        if not post_id.isdigit():
+            # A private (SELF_ONLY) post keeps its publish_id: TikTok never gives it a public
+            # id, so there is nothing to ask, and its absence from video/query means nothing.
+            return {"views": 0, "likes": 0, "comments": 0, "shares": 0}
         fields = "id,view_count,like_count,comment_count,share_count"
         url = self.url("api", "/v2/video/query/", fields=fields)
         body = {"filters": {"video_ids": [post_id]}}
-        videos = self.call(connection, "POST", url, json=body).json()["data"].get("videos", [])
-        video = videos[0] if videos else {}
+        videos = self.call(connection, "POST", url, json=body).json()["data"].get("videos") or []
+        if not videos:
+            raise PostGoneError(f"TikTok video/query returned no video {post_id}", code="not_found")
+        video = videos[0]
         return {
             "views": video.get("view_count", 0),
             "likes": video.get("like_count", 0),

@@ -8,6 +8,7 @@ from connections.platforms.base import (
     PermanentError,
     Platform,
     PlatformError,
+    PostGoneError,
     PostRequest,
     PublishedItem,
     PublishResult,
@@ -185,16 +186,15 @@ class Twitter(Platform):
     # -- delete, metrics, history --------------------------------------------------------------
 
     def delete(self, connection, post_id: str) -> None:
-        try:
-            self.call(connection, "DELETE", self.url("api", f"/2/tweets/{post_id}"))
-        except PermanentError as exc:
-            if exc.code != "404":
-                raise
+        self.delete_post_at(connection, "DELETE", self.url("api", f"/2/tweets/{post_id}"))
 
     def metrics(self, connection, post_id: str) -> dict:
         fields = "public_metrics,non_public_metrics"
         url = self.url("api", f"/2/tweets/{post_id}", **{"tweet.fields": fields})
-        tweet = self.call(connection, "GET", url).json()["data"]
+        body = self.call_about_post(connection, "GET", url).json()
+        if "data" not in body:
+            raise lookup_error(body)
+        tweet = body["data"]
         public = tweet.get("public_metrics", {})
         private = tweet.get("non_public_metrics", {})
         return {
@@ -240,3 +240,16 @@ class Twitter(Platform):
         if status == 404:
             return PermanentError(f"X: {detail or 'not found'}", code="404")
         return None
+
+
+def lookup_error(body: dict) -> PermanentError:
+    """A lookup answered 200 with ``errors`` and no ``data`` (a deleted tweet: "Not Found Error",
+    type resource-not-found); other errors (a protected or suspended author) are permanent."""
+    errors = body.get("errors") or [{}]
+    first = errors[0]
+    detail = first.get("detail") or first.get("title") or "X returned no tweet"
+    if first.get("title") == "Not Found Error" or first.get("type", "").endswith(
+        "/resource-not-found"
+    ):
+        return PostGoneError(f"X: {detail}", code="404")
+    return PermanentError(f"X: {detail}", code=first.get("title", ""))

@@ -9,13 +9,14 @@ from connections.platforms import adapter_for
 from connections.platforms.base import (
     PermanentError,
     PlatformTimeout,
+    PostGoneError,
     PostRequest,
     ReauthError,
     RetryableError,
     Subreddit,
 )
 from connections.sandbox import services
-from connections.sandbox.models import SandboxAccount, SandboxFault
+from connections.sandbox.models import SandboxAccount, SandboxFault, SandboxPost
 from connections.tests.test_end_to_end import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,3 +125,54 @@ def test_feed_page_and_fault_form(sandbox_server, logged_in_client):
         {"kind": "server_error", "count": 3, "retry_after": 5},
     )
     assert account.faults.get().remaining == 3
+
+
+# platform, account type, a post id in the platform's own format
+GONE_CASES = [
+    ("twitter", "personal", "1900000000000000001"),
+    ("facebook", "page", "1111_2222"),
+    ("instagram", "business", "17900000000000001"),
+    ("linkedin", "personal", "urn:li:share:7100000000000000001"),
+    ("linkedin", "organization", "urn:li:share:7100000000000000002"),
+    ("reddit", "personal", "q1w2e3r"),
+    ("tiktok", "personal", "7300000000000000001"),
+]
+
+
+@pytest.mark.parametrize(("platform", "account_type", "post_id"), GONE_CASES)
+def test_a_post_deleted_on_the_sandbox_is_post_gone_for_metrics(
+    sandbox_server, settings, user, platform, account_type, post_id
+):
+    """Each sandbox platform answers a deleted post the way the real one does, and the real
+    adapter turns that into PostGoneError."""
+    # No timeout fault here; the live server's first answers (URLconf import) can exceed 1s.
+    settings.PLATFORM_HTTP_TIMEOUT_SECONDS = 5.0
+    person = services.sign_in(platform=platform, username="olive")
+    account = (
+        person
+        if account_type == "personal"
+        else person.children.filter(account_type=account_type).first()
+    )
+    token = services.issue_token(account if platform == "facebook" else person)
+    entity = f"urn:li:organization:{account.entity_id}" if account_type == "organization" else ""
+    connection = Connection.objects.create(
+        owner=user,
+        platform=platform,
+        account_type=account_type,
+        entity_id=entity or account.entity_id,
+        username=account.username,
+        access_token=token.access_token,
+        refresh_token=token.refresh_token,
+        expires_at=token.expires_at,
+        is_sandbox=True,
+    )
+    post = services.create_post(account=account, post_id=post_id, text="Acme is live")
+    adapter = adapter_for(connection)
+    assert adapter.metrics(connection, post_id)  # live: numbers
+
+    services.delete_post(post=SandboxPost.objects.get(pk=post.pk))
+    with pytest.raises(PostGoneError) as failure:
+        adapter.metrics(connection, post_id)
+    assert failure.value.reason
+    if adapter.supports_delete:
+        adapter.delete(connection, post_id)  # already gone counts as deleted

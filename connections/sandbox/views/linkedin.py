@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 from django.http import HttpResponse, JsonResponse
 
@@ -238,7 +239,8 @@ def post(request, urn):
 
 
 def _share_urn(value: str) -> str:
-    match = re.search(r"urn:li:(share|ugcPost):\d+", value)
+    # Rest.li wants the URN percent-encoded inside List(...) / (share:...): decode it first.
+    match = re.search(r"urn:li:(share|ugcPost):\d+", unquote(value))
     return match.group(0) if match else ""
 
 
@@ -247,7 +249,7 @@ def share_statistics(request):
     urn = _share_urn(request.GET.get("shares", "") or request.GET.get("ugcPosts", ""))
     found = services.live_post([a.pk for a in accounts_of(request.sandbox_token)], urn)
     if found is None:
-        return JsonResponse({"elements": []})
+        return errors.not_found()  # a deleted (or unknown) post
     stats = {
         "impressionCount": found.metric("impressions", 20),
         "uniqueImpressionsCount": found.metric("unique", 15),
@@ -279,8 +281,10 @@ MEMBER_METRICS = {
 def member_analytics(request):
     urn = _share_urn(request.GET.get("entity", ""))
     found = services.live_post([request.sandbox_token.account_id], urn)
+    if found is None:
+        return errors.not_found()  # a deleted (or unknown) post
     name, rate = MEMBER_METRICS.get(request.GET.get("queryType", ""), ("other", 0))
-    count = found.metric(name, rate) if found else 0
+    count = found.metric(name, rate)
     return JsonResponse(
         {
             "elements": [

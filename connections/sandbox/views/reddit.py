@@ -198,26 +198,36 @@ def _thing(post: SandboxPost) -> dict:
             "upvote_ratio": round(ratio, 2),
             "num_comments": post.metric("comments", 0.3),
             "created_utc": post.created_at.timestamp(),
+            "author": post.account.username,
+            "removed_by_category": None,
         },
     }
+
+
+def _deleted_thing(post: SandboxPost) -> dict:
+    """A submission its author deleted: Reddit keeps it in listings by id, with the author and
+    body blanked and ``removed_by_category`` "deleted"."""
+    thing = _thing(post)
+    thing["data"].update(author="[deleted]", selftext="[deleted]", removed_by_category="deleted")
+    return thing
 
 
 @api(errors)
 def info(request):
     ids = [i.removeprefix("t3_") for i in request.GET.get("id", "").split(",") if i]
+    # By id, deleted submissions still answer (blanked); unknown ids are simply left out.
     posts = SandboxPost.objects.filter(
-        account=request.sandbox_token.account, post_id__in=ids, deleted_at__isnull=True
-    )
-    return JsonResponse(
-        {"kind": "Listing", "data": {"children": [_thing(p) for p in posts], "after": None}}
-    )
+        account=request.sandbox_token.account, post_id__in=ids
+    ).select_related("account")
+    children = [_deleted_thing(p) if p.deleted_at else _thing(p) for p in posts]
+    return JsonResponse({"kind": "Listing", "data": {"children": children, "after": None}})
 
 
 @api(errors)
 def submitted(request, username):
     posts = SandboxPost.objects.filter(
         account=request.sandbox_token.account, deleted_at__isnull=True
-    )[: int(request.GET.get("limit", 25))]
+    ).select_related("account")[: int(request.GET.get("limit", 25))]
     return JsonResponse(
         {
             "kind": "Listing",

@@ -48,6 +48,19 @@ class TwitterErrors(Errors):
             404, "Not Found Error", "Could not find tweet", f"{PROBLEMS}resource-not-found"
         )
 
+    def lookup_not_found(self, tweet_id: str):
+        """A lookup of a missing or deleted tweet: HTTP 200, ``errors`` and no ``data``."""
+        error = {
+            "value": tweet_id,
+            "detail": f"Could not find tweet with id: [{tweet_id}].",
+            "title": "Not Found Error",
+            "resource_type": "tweet",
+            "parameter": "id",
+            "resource_id": tweet_id,
+            "type": f"{PROBLEMS}resource-not-found",
+        }
+        return JsonResponse({"errors": [error]})
+
 
 errors = TwitterErrors()
 
@@ -128,8 +141,10 @@ def tweets(request):
 @api(errors)
 def tweet(request, tweet_id):
     post = services.live_post([request.sandbox_token.account_id], tweet_id)
-    if post is None:
+    if post is None and request.method == "DELETE":
         return errors.not_found()
+    if post is None:
+        return errors.lookup_not_found(tweet_id)
     if request.method == "DELETE":
         services.delete_post(post=post)
         return JsonResponse({"data": {"deleted": True}})

@@ -9,6 +9,7 @@ from connections.platforms import get_adapter
 from connections.platforms.base import (
     Media,
     PermanentError,
+    PostGoneError,
     PostRequest,
     ReauthError,
     RetryableError,
@@ -288,3 +289,40 @@ def test_transient_code_is_retryable(fb, page, mocked):
     )
     with pytest.raises(RetryableError):
         fb.publish(page, PostRequest(text="x"))
+
+
+GRAPH_GONE = {
+    "error": {
+        "message": (
+            "Unsupported get request. Object with ID '111_1' does not exist, cannot be loaded "
+            "due to missing permissions, or does not support this operation."
+        ),
+        "type": "GraphMethodException",
+        "code": 100,
+        "error_subcode": 33,
+        "fbtrace_id": "A1",
+    }
+}
+
+
+def test_metrics_of_a_deleted_post_is_post_gone(fb, page, mocked):
+    mocked.get(f"{GRAPH}/111_1", status=400, json=GRAPH_GONE)
+    with pytest.raises(PostGoneError) as failure:
+        fb.metrics(page, "111_1")
+    assert "Object with ID '111_1' does not exist" in failure.value.reason
+    assert failure.value.code == "33"
+
+
+def test_metrics_code_100_does_not_exist_without_subcode_is_post_gone(fb, page, mocked):
+    error = {"error": {"message": "Object does not exist", "code": 100, "type": "OAuthException"}}
+    mocked.get(f"{GRAPH}/111_1", status=400, json=error)
+    with pytest.raises(PostGoneError):
+        fb.metrics(page, "111_1")
+
+
+def test_metrics_other_invalid_parameter_is_not_gone(fb, page, mocked):
+    error = {"error": {"message": "(#100) Tried accessing nonexisting field", "code": 100}}
+    mocked.get(f"{GRAPH}/111_1", status=400, json=error)
+    with pytest.raises(PermanentError) as failure:
+        fb.metrics(page, "111_1")
+    assert not isinstance(failure.value, PostGoneError)

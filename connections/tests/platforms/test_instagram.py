@@ -8,6 +8,7 @@ from connections.platforms.base import (
     Media,
     PendingPublish,
     PermanentError,
+    PostGoneError,
     PostRequest,
     ReauthError,
     RetryableError,
@@ -249,3 +250,23 @@ def test_rate_limit_and_revoked_token(ig, account, mocked):
     assert failure.value.retry_after == 30
     with pytest.raises(ReauthError):
         ig.publish(account, request)
+
+
+def test_metrics_of_a_deleted_media_is_post_gone(ig, account, mocked):
+    mocked.get(
+        f"{GRAPH}/m1/insights",
+        status=400,
+        json={
+            "error": {
+                "message": (
+                    "Unsupported get request. Object with ID 'm1' does not exist, cannot be "
+                    "loaded due to missing permissions, or does not support this operation."
+                ),
+                "type": "GraphMethodException",
+                "code": 100,
+                "error_subcode": 33,
+            }
+        },
+    )
+    with pytest.raises(PostGoneError, match="Object with ID 'm1' does not exist"):
+        ig.metrics(account, "m1")

@@ -8,6 +8,7 @@ from connections.platforms import get_adapter
 from connections.platforms.base import (
     Media,
     PermanentError,
+    PostGoneError,
     PostRequest,
     ReauthError,
     RetryableError,
@@ -369,3 +370,24 @@ def test_server_error_is_retryable(li, person, mocked):
     mocked.post(f"{API}/rest/posts", status=500, json={"status": 500, "message": "Internal"})
     with pytest.raises(RetryableError):
         li.publish(person, PostRequest(text="x"))
+
+
+LINKEDIN_404 = {"status": 404, "serviceErrorCode": 100, "code": "NOT_FOUND", "message": "Not Found"}
+
+
+def test_organization_metrics_of_a_deleted_post_is_post_gone(li, org, mocked):
+    mocked.get(f"{API}/rest/organizationalEntityShareStatistics", status=404, json=LINKEDIN_404)
+    with pytest.raises(PostGoneError) as failure:
+        li.metrics(org, "urn:li:share:1")
+    assert failure.value.reason == "LinkedIn: Not Found"
+
+
+def test_member_metrics_of_a_deleted_post_is_post_gone(li, person, mocked):
+    mocked.get(f"{API}/rest/memberCreatorPostAnalytics", status=404, json=LINKEDIN_404)
+    with pytest.raises(PostGoneError, match="Not Found"):
+        li.metrics(person, "urn:li:share:1")
+
+
+def test_delete_of_a_post_answering_404_counts_as_deleted(li, person, mocked):
+    mocked.delete(f"{API}/rest/posts/urn%3Ali%3Ashare%3A1", status=404, json=LINKEDIN_404)
+    li.delete(person, "urn:li:share:1")

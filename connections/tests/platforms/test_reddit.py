@@ -10,6 +10,7 @@ from connections.platforms.base import (
     Media,
     PendingPublish,
     PermanentError,
+    PostGoneError,
     PostRequest,
     ReauthError,
     RetryableError,
@@ -463,3 +464,31 @@ def test_media_post_not_yet_listed_is_pending_until_the_listing_shows_it(rd, acc
     stored = PendingPublish.from_dict(json.loads(json.dumps(pending.to_dict())))
     assert isinstance(rd.check_pending(account, stored), PendingPublish)
     assert rd.check_pending(account, stored).post_id == "p5"
+
+
+def listing(*posts):
+    return {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": p} for p in posts]}}
+
+
+def test_metrics_of_an_unknown_post_is_post_gone(rd, account, mocked):
+    mocked.get(f"{API}/api/info", json=listing())
+    with pytest.raises(PostGoneError, match="t3_p1"):
+        rd.metrics(account, "p1")
+
+
+def test_metrics_of_a_post_deleted_by_its_author_is_post_gone(rd, account, mocked):
+    post = {"id": "p1", "author": "[deleted]", "selftext": "[deleted]", "score": 3}
+    mocked.get(f"{API}/api/info", json=listing({**post, "removed_by_category": "deleted"}))
+    with pytest.raises(PostGoneError) as failure:
+        rd.metrics(account, "p1")
+    assert failure.value.reason == "Reddit: the post was removed (deleted)"
+    mocked.get(f"{API}/api/info", json=listing({**post, "removed_by_category": None}))
+    with pytest.raises(PostGoneError, match="deleted by its author"):
+        rd.metrics(account, "p1")
+
+
+def test_metrics_of_a_post_removed_by_moderators_is_post_gone(rd, account, mocked):
+    post = {"id": "p1", "author": "olive", "removed_by_category": "moderator", "score": 1}
+    mocked.get(f"{API}/api/info", json=listing(post))
+    with pytest.raises(PostGoneError, match=r"removed \(moderator\)"):
+        rd.metrics(account, "p1")

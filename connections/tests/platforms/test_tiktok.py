@@ -10,6 +10,7 @@ from connections.platforms.base import (
     Media,
     PendingPublish,
     PermanentError,
+    PostGoneError,
     PostRequest,
     ReauthError,
     RetryableError,
@@ -430,3 +431,19 @@ def test_server_error_is_retryable(tt, account, mocked):
     )
     with pytest.raises(RetryableError):
         tt.publish(account, PostRequest(text="x", media=[Media("video/mp4", data=b"x")]))
+
+
+def test_metrics_of_a_deleted_video_is_post_gone(tt, account, mocked):
+    mocked.post(f"{API}/video/query/", json={"data": {"videos": []}, "error": OK})
+    with pytest.raises(PostGoneError, match="no video 7"):
+        tt.metrics(account, "7")
+
+
+def test_metrics_of_a_private_post_does_not_ask_and_is_not_gone(tt, account):
+    # A SELF_ONLY post keeps its publish_id: video/query cannot know it (no call is mocked).
+    assert tt.metrics(account, "v_pub_file~v2-1.123") == {
+        "views": 0,
+        "likes": 0,
+        "comments": 0,
+        "shares": 0,
+    }

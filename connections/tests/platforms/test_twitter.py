@@ -12,6 +12,7 @@ from connections.platforms.base import (
     PendingPublish,
     PermanentError,
     PlatformTimeout,
+    PostGoneError,
     PostRequest,
     PublishedItem,
     ReauthError,
@@ -434,3 +435,50 @@ def test_resume_is_a_no_op_when_everything_went_out(x, connection):
     done = [PublishedItem("1"), PublishedItem("2")]
     result = x.publish(connection, PostRequest(text="a", thread=["b"], already_published=done))
     assert [i.post_id for i in result.items] == ["1", "2"]
+
+
+def not_found_error(tweet_id):
+    """What X answers (HTTP 200) when looking up a tweet that was deleted."""
+    return {
+        "errors": [
+            {
+                "value": tweet_id,
+                "detail": f"Could not find tweet with id: [{tweet_id}].",
+                "title": "Not Found Error",
+                "resource_type": "tweet",
+                "parameter": "id",
+                "resource_id": tweet_id,
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+            }
+        ]
+    }
+
+
+def test_metrics_of_a_deleted_tweet_is_post_gone(x, connection, mocked):
+    mocked.get(f"{API}/tweets/5", json=not_found_error("5"))
+    with pytest.raises(PostGoneError) as failure:
+        x.metrics(connection, "5")
+    assert failure.value.reason == "X: Could not find tweet with id: [5]."
+
+
+def test_metrics_404_is_post_gone(x, connection, mocked):
+    problem = {
+        "title": "Not Found Error",
+        "type": "https://api.x.com/2/problems/resource-not-found",
+        "detail": "Could not find tweet",
+    }
+    mocked.get(f"{API}/tweets/5", status=404, json=problem)
+    with pytest.raises(PostGoneError, match="Could not find tweet"):
+        x.metrics(connection, "5")
+
+
+def test_metrics_of_a_hidden_tweet_is_permanent_but_not_gone(x, connection, mocked):
+    error = {
+        "title": "Authorization Error",
+        "detail": "Sorry, you are not authorized to see the Tweet with id: [5].",
+        "type": "https://api.twitter.com/2/problems/not-authorized-for-resource",
+    }
+    mocked.get(f"{API}/tweets/5", json={"errors": [error]})
+    with pytest.raises(PermanentError) as failure:
+        x.metrics(connection, "5")
+    assert not isinstance(failure.value, PostGoneError)
