@@ -154,6 +154,9 @@ class PostingLog(models.Model):
     error_code = models.CharField(max_length=64, blank=True, default="")
     # Ids of the tweets of a thread posted so far, so a retry resumes after the last one.
     thread_post_ids = models.JSONField(default=list)
+    # The same items in full ({"post_id", "post_url", "target"}: a tweet, a subreddit's
+    # submission), so a retry resumes after them (Reddit needs the subreddit, not just the id).
+    published_items = models.JSONField(default=list)
     # Platform work finished later (an Instagram container, a TikTok upload): the adapter's
     # PendingPublish.to_dict(), checked again by a short follow-up task.
     pending_publish = models.JSONField(null=True, blank=True)

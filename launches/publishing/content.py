@@ -27,7 +27,7 @@ def post_request(launch: Launch, log: PostingLog) -> PostRequest:
 
 def published_items(log: PostingLog) -> list[PublishedItem]:
     """What earlier attempts published (tweets of a thread, subreddits): a retry resumes."""
-    return [PublishedItem(**item) for item in log.thread_post_ids]
+    return [PublishedItem(**item) for item in log.published_items]
 
 
 def items_to_json(items: list[PublishedItem]) -> list[dict]:
@@ -35,6 +35,12 @@ def items_to_json(items: list[PublishedItem]) -> list[dict]:
         {"post_id": item.post_id, "post_url": item.post_url, "target": item.target}
         for item in items
     ]
+
+
+def published_fields(items: list[dict]) -> dict:
+    """The log fields recording what went out: the full items and, as the other apps read
+    them (deletion), the plain ids in thread_post_ids."""
+    return {"published_items": items, "thread_post_ids": [item["post_id"] for item in items]}
 
 
 def _media(asset: dict) -> Media:

@@ -102,7 +102,7 @@ def _on_outcome(entry: PostingLog, connection: Connection, outcome) -> None:
             status=P.SUCCESS,
             post_id=outcome.post_id,
             post_url=outcome.post_url,
-            thread_post_ids=content.items_to_json(outcome.items),
+            **content.published_fields(content.items_to_json(outcome.items)),
             pending_publish=None,
             posted_at=timezone.now(),
             error_message="",
@@ -174,7 +174,7 @@ def check_pending_post(*, log_id) -> None:
 
 
 def _on_error(entry, connection, exc: PlatformError, *, was_healthy: bool) -> None:
-    published = content.items_to_json(exc.published) or entry.thread_post_ids
+    published = content.items_to_json(exc.published) or entry.published_items
     if isinstance(exc, PlatformTimeout):
         _unconfirmed(entry, exc.message, published)
     elif isinstance(exc, RetryableError):
@@ -195,7 +195,7 @@ def _retry_later(entry: PostingLog, exc: RetryableError, published: list) -> Non
     with transaction.atomic():
         PostingLog.objects.filter(pk=entry.pk, status=P.PUBLISHING).update(
             status=P.PENDING,
-            thread_post_ids=published,
+            **content.published_fields(published),
             error_message=f"attempt {entry.attempt_count} failed, retrying: {exc.message}",
             error_code=exc.code or "retrying",
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
@@ -245,7 +245,7 @@ def _fail(entry: PostingLog, message: str, code: str, published: list | None = N
         status=P.FAILED,
         error_message=message,
         error_code=str(code)[:64],
-        thread_post_ids=published if published is not None else entry.thread_post_ids,
+        **content.published_fields(published if published is not None else entry.published_items),
         pending_publish=None,
     )
 
@@ -256,6 +256,6 @@ def _unconfirmed(entry: PostingLog, reason: str, published: list) -> None:
         status=P.UNCONFIRMED,
         error_message=f"{reason}; the post may have been published: {CHECK_AGAIN}",
         error_code="unconfirmed",
-        thread_post_ids=published or entry.thread_post_ids,
+        **content.published_fields(published or entry.published_items),
         pending_publish=None,
     )

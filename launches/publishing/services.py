@@ -105,12 +105,14 @@ def _carry_over_published_items(launch: Launch, logs: list[PostingLog]) -> None:
     """A failed launch published again replaces its logs, but tweets (or subreddits) an
     earlier run did post are kept, so the new run resumes after them instead of re-posting."""
     earlier = {
-        (entry.platform, entry.target_key): entry.thread_post_ids
+        (entry.platform, entry.target_key): entry.published_items
         for entry in PostingLog.objects.filter(launch=launch)
     }
     PostingLog.objects.filter(launch=launch).delete()
     for entry in logs:
-        entry.thread_post_ids = earlier.get((entry.platform, entry.target_key), [])
+        items = earlier.get((entry.platform, entry.target_key), [])
+        entry.published_items = items
+        entry.thread_post_ids = [item["post_id"] for item in items]
 
 
 def _new_log(launch: Launch, target, failures: dict) -> PostingLog:

@@ -360,7 +360,12 @@ def test_a_thread_failing_at_tweet_3_resumes_at_tweet_3(user, twitter, mocked):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         run_due(launch)
         log = launch.posting_logs.get()
-        assert [item["post_id"] for item in log.thread_post_ids] == ["1", "2"]
+        assert log.thread_post_ids == ["1", "2"]
+        assert log.published_items[1] == {
+            "post_id": "2",
+            "post_url": "https://x.com/acme/status/2",
+            "target": "",
+        }
         traveller.shift(timedelta(minutes=1))
         run_due(launch)
     log.refresh_from_db()
@@ -368,7 +373,8 @@ def test_a_thread_failing_at_tweet_3_resumes_at_tweet_3(user, twitter, mocked):
     assert [body["text"] for body in bodies] == ["one", "two", "three", "three"]
     assert bodies[3]["reply"] == {"in_reply_to_tweet_id": "2"}
     assert log.status == P.SUCCESS
-    assert [item["post_id"] for item in log.thread_post_ids] == ["1", "2", "3"]
+    assert log.thread_post_ids == ["1", "2", "3"]
+    assert log.post_url == "https://x.com/acme/status/1"  # the head, posted by the 1st attempt
 
 
 def test_retry_after_a_permanent_failure_resumes_the_thread(api, user, twitter, mocked):
@@ -728,3 +734,44 @@ def test_publishing_a_failed_launch_again_never_reposts_what_went_out(user, twit
     assert texts == ["one", "two", "two", "three"]
     assert launch.status == "completed"
     assert launch.posting_logs.count() == 1
+
+
+def test_reddit_resumes_after_the_subreddits_already_posted(
+    user, make_platform_connection, mocked, settings
+):
+    reddit = make_platform_connection("reddit", extra={"name": "olive"})
+    launch = LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=["reddit"],
+        platform_contents={
+            "reddit": {
+                "platform": "reddit",
+                "content": "We built Acme",
+                "title": "Acme",
+                "subreddits": [{"name": "SideProject"}, {"name": "startups"}],
+            }
+        },
+        user_platform_accounts={"reddit": str(reddit.pk)},
+    )
+    submit = "https://oauth.reddit.com/api/submit"
+    url = "https://www.reddit.com/r/SideProject/comments/a1/acme/"
+    mocked.add(
+        responses.POST, submit, json={"json": {"errors": [], "data": {"id": "a1", "url": url}}}
+    )
+    mocked.add(responses.POST, submit, status=503)
+    mocked.add(
+        responses.POST, submit, json={"json": {"errors": [], "data": {"id": "b2", "url": "u"}}}
+    )
+    services.publish_launch(launch=launch)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        run_due(launch)
+        log = launch.posting_logs.get()
+        assert log.published_items == [{"post_id": "a1", "post_url": url, "target": "SideProject"}]
+        traveller.shift(timedelta(minutes=1))
+        launch = run_due(launch)
+    subreddits = [call.request.body for call in mocked.calls]
+    assert ["sr=startups" in body for body in subreddits] == [False, True, True]
+    log.refresh_from_db()
+    assert log.thread_post_ids == ["a1", "b2"]
+    assert launch.status == "completed"
