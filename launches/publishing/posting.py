@@ -48,7 +48,12 @@ def publish_post(*, log_id) -> None:
         _fail(entry, f"the account is no longer connected. {RECONNECT}", "disconnected")
         return
     healthy = connection.health != Connection.Health.NEEDS_REAUTH
-    request = content.post_request(entry.launch, entry)
+    try:
+        request = content.post_request(entry.launch, entry)
+    except Exception:  # nothing was sent: a plain failure, safe to retry once fixed
+        log.exception("preparing post %s failed", entry.pk)
+        _fail(entry, "the post could not be prepared from the launch's content", "prepare_failed")
+        return
     try:
         outcome = adapter_for(connection).publish(connection, request)
     except PlatformError as exc:
