@@ -149,7 +149,8 @@ def retry_launch(*, launch: Launch) -> list[str]:
     """Publish again the posts that failed (or are unconfirmed, which the person checked).
 
     Published posts are left alone; a thread or multi-subreddit post resumes after what already
-    went out. Raises 409 LAUNCH_004 (running), 400 LAUNCH_003 (nothing failed).
+    went out. A post whose account still needs reconnecting is not sent again: its message
+    says so. Raises 409 LAUNCH_004 (running), 400 LAUNCH_003 (nothing that can be retried).
     """
     with transaction.atomic():
         locked = Launch.objects.select_for_update().get(pk=launch.pk)
@@ -158,18 +159,35 @@ def retry_launch(*, launch: Launch) -> list[str]:
         failed = list(locked.posting_logs.filter(status__in=RETRYABLE).order_by("created_at"))
         if not failed or not locked.can_become(S.RUNNING):
             raise ApiError(Code.LAUNCH_003, "no failed platforms to retry", status=400)
-        now = timezone.now()
+        retried = _reset_for_retry(locked, failed)
         Launch.objects.filter(pk=locked.pk, status=locked.status).update(
-            status=S.RUNNING, completed_at=None, updated_at=now
+            status=S.RUNNING, completed_at=None, updated_at=timezone.now()
         )
-        connections = _current_connections(locked)
-        for entry in failed:
-            entry.connection_id = connections.get(entry.target_key, entry.connection_id)
-            entry.status, entry.attempt_count, entry.next_attempt_at = P.PENDING, 0, None
-            entry.error_message, entry.error_code, entry.pending_publish = "", "", None
-            entry.save(update_fields=RETRY_FIELDS)
-        enqueue_posts(failed)
-    return sorted({entry.platform for entry in failed}, key=locked.platforms.index)
+        enqueue_posts(retried)
+    order = {platform: index for index, platform in enumerate(locked.platforms)}
+    return sorted({entry.platform for entry in retried}, key=lambda p: order.get(p, 99))
+
+
+def _reset_for_retry(launch: Launch, failed: list[PostingLog]) -> list[PostingLog]:
+    """Back to pending, on the account the launch names now (a reconnect may have changed it);
+    400 LAUNCH_003 when none of them can post."""
+    targets = {target.key: target for target in targeting.targets_for(launch)}
+    retried, blocked = [], []
+    for entry in failed:
+        target = targets.get(entry.target_key)
+        if target is None or target.problem or target.connection is None:
+            problem = target.problem if target else "the launch no longer posts to this account"
+            blocked.append(f"{entry.platform}: {problem}")
+            continue
+        entry.connection_id = target.connection.pk
+        entry.status, entry.attempt_count, entry.next_attempt_at = P.PENDING, 0, None
+        entry.error_message, entry.error_code, entry.pending_publish = "", "", None
+        entry.save(update_fields=RETRY_FIELDS)
+        retried.append(entry)
+    if not retried:
+        message = "no failed platform can be retried: " + "; ".join(blocked)
+        raise ApiError(Code.LAUNCH_003, message, status=400)
+    return retried
 
 
 RETRY_FIELDS = [
@@ -182,12 +200,6 @@ RETRY_FIELDS = [
     "pending_publish",
     "updated_at",
 ]
-
-
-def _current_connections(launch: Launch) -> dict:
-    """target key -> connection id as the launch names it now (a reconnect may have changed it)."""
-    found = {t.key: t.connection.pk for t in targeting.targets_for(launch) if t.connection}
-    return found
 
 
 # --- guided steps -----------------------------------------------------------------------------

@@ -775,3 +775,20 @@ def test_reddit_resumes_after_the_subreddits_already_posted(
     log.refresh_from_db()
     assert log.thread_post_ids == ["a1", "b2"]
     assert launch.status == "completed"
+
+
+def test_retry_skips_an_account_that_still_needs_reconnecting(user, ready, twitter, mocked):
+    mocked.add(responses.POST, TWEETS, json={"title": "Unauthorized"}, status=401)
+    services.publish_launch(launch=ready)
+    run_due(ready)
+    from dropspace.api.errors import ApiError
+
+    with pytest.raises(ApiError) as caught:
+        services.retry_launch(launch=ready)
+    assert caught.value.code.name == "LAUNCH_003"
+    assert "Reconnect the account" in caught.value.message
+    assert len(mocked.calls) == 1
+    Connection.objects.filter(pk=twitter.pk).update(health="healthy")  # reconnected
+    mocked.replace(responses.POST, TWEETS, json={"data": {"id": "5"}}, status=201)
+    assert services.retry_launch(launch=ready) == ["twitter"]
+    assert run_due(ready).status == "completed"
