@@ -4,6 +4,7 @@ broker, PostgreSQL, and the sandbox platforms served by the live server.
 Runs when DATABASE_URL (PostgreSQL) and REDIS_URL are set, as in CI.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -119,11 +120,15 @@ def worker(sandbox_server, redis_broker, tmp_path):
     )
     process.log_path = tmp_path / "worker.log"
     yield process
+    children = pool_processes(process.pid)
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    for child in children:  # never leave a pool process holding the test database
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
     log.close()
     print((tmp_path / "worker.log").read_text()[-4000:])
 
