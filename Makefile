@@ -11,9 +11,6 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 PORT ?= 8000
 export PORT
 export SITE_URL ?= http://127.0.0.1:$(PORT)
-# honcho gives each Procfile process its own PORT (web +0, worker +100...): the worker must
-# still reach the sandbox on the web server's port.
-export SANDBOX_BASE_URL ?= http://127.0.0.1:$(PORT)/sandbox
 
 .PHONY: run test lint format install migrate demo bench clean
 
