@@ -20,14 +20,17 @@ import pytest
 from django.conf import settings
 from django.db import connection as db
 from django.utils import timezone
+from standardwebhooks import Webhook
 
 from connections.models import Connection
 from connections.sandbox import services as sandbox
 from connections.sandbox.models import SandboxAccount, SandboxPost
 from dropspace.celery import app
+from dropspace.testing import Receiver
 from launches.models import Launch, PostingLog
 from launches.publishing import services
 from launches.tests.factories import LaunchFactory
+from webhooks import services as webhook_services
 from webhooks.models import Event
 
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -98,6 +101,7 @@ def worker(sandbox_server, redis_broker, tmp_path):
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "x"),
         "PUBLISH_PENDING_CHECK_MAX_SECONDS": "1",
         "PLATFORM_HTTP_TIMEOUT_SECONDS": "5",
+        "WEBHOOKS_ALLOW_INSECURE_LOCALHOST": "true",  # the receiver below is plain http
     }
     queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
     log = (tmp_path / "worker.log").open("w")
@@ -370,3 +374,27 @@ def test_two_concurrent_publish_calls_exactly_one_wins(user, make_platform_conne
         thread.join()
     assert sorted(outcomes) == ["LAUNCH_004", "won"]
     assert PostingLog.objects.filter(launch=launch).count() == 1
+
+
+def test_a_sandbox_publish_sends_a_signed_launch_completed_webhook(
+    user, accounts, worker, settings
+):
+    settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST = True
+    receiver = Receiver()
+    receiver.start()
+    try:
+        endpoint = webhook_services.create_endpoint(
+            owner=user, url=receiver.url, events=["launch.completed"]
+        )
+        launch = six_platform_launch(user, accounts)
+        services.publish_launch(launch=launch)
+        assert wait_until_settled(launch).status == "completed"
+
+        assert receiver.got_request.wait(timeout=30), "no webhook reached the receiver"
+        (request,) = receiver.requests
+        payload = Webhook(endpoint.secret).verify(request["body"], request["headers"])
+        assert payload["type"] == "launch.completed"
+        assert payload["data"]["launch_id"] == str(launch.pk)
+        assert payload["data"]["status"] == "completed"
+    finally:
+        receiver.stop()
