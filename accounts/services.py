@@ -23,3 +23,13 @@ def update_profile(*, user: User, name: str, timezone: str) -> User:
     user.timezone = timezone
     user.save(update_fields=["name", "timezone"])
     return user
+
+
+def lock_for_limit_check(user: User) -> None:
+    """Lock the person's row until the transaction ends.
+
+    Per-person limits (API keys, personas, webhook endpoints, launches per month) count rows
+    and then insert one; two concurrent requests would both pass the count. Taking this lock
+    first makes such checks run one at a time per person. Call it inside transaction.atomic().
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()

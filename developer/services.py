@@ -4,10 +4,10 @@ import secrets
 import string
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from developer.models import DEFAULT_SCOPES, KEY_PREFIX, ApiKey, Scope, hash_key
 from dropspace.api.errors import ApiError, Code
 
@@ -39,8 +39,7 @@ def create_api_key(*, owner, name: str, scopes: list[str] | None = None) -> tupl
     scopes = normalize_scopes(scopes)
     raw_key = generate_raw_key()
     with transaction.atomic():
-        # Lock the owner's row so two concurrent creations cannot both pass the limit check.
-        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        accounts_services.lock_for_limit_check(owner)
         active = ApiKey.objects.filter(owner=owner, revoked_at__isnull=True)
         if active.count() >= settings.API_KEYS_MAX_ACTIVE:
             raise ApiError(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from dropspace.api.errors import ApiError, Code
 from launches import rules, selectors, writer
 from launches.models import READY_STATUSES, Launch
@@ -112,6 +113,7 @@ def _write_and_save(launch: Launch) -> Generation | None:
     ]
     generation = _run_writer(launch, missing, on_unavailable="record") if missing else None
     with transaction.atomic():
+        accounts_services.lock_for_limit_check(launch.owner)
         check_monthly_limit(launch.owner)
         launch.save()
         if launch.status == S.SCHEDULED:

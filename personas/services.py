@@ -5,10 +5,10 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from connections.platforms import adapter_for
 from connections.platforms.base import PlatformError, RetryableError
 from dropspace.api.errors import ApiError, Code
@@ -44,8 +44,7 @@ def create_persona(*, owner, name: str, **fields) -> Persona:
     """Create a persona, within the plan's persona limit (429 PERSONA_001)."""
     values = _clean_fields(name=name, **fields)
     with transaction.atomic():
-        # Lock the owner's row so two concurrent creations cannot both pass the limit check.
-        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        accounts_services.lock_for_limit_check(owner)
         limit = settings.PERSONAS_MAX_PER_USER
         if Persona.objects.filter(owner=owner).count() >= limit:
             raise ApiError(

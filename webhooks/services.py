@@ -9,7 +9,6 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -17,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from dropspace import http
 from dropspace.api.errors import ApiError, Code
 from webhooks import catalog, selectors, signing, tasks
@@ -107,8 +107,7 @@ def create_endpoint(*, owner, url: str, events: list[str]) -> WebhookEndpoint:
     check_endpoint_url(url)
     events = _checked_events(events)
     with transaction.atomic():
-        # Serialize creations per owner so two concurrent requests cannot both pass the limit.
-        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        accounts_services.lock_for_limit_check(owner)
         limit = settings.WEBHOOKS_MAX_ENDPOINTS
         if selectors.endpoints_visible_to(owner).count() >= limit:
             raise ApiError(Code.SERVER_002, f"maximum {limit} webhook endpoints allowed")
