@@ -35,7 +35,7 @@ class DropspaceStatusView(APIView):
     required_scopes = {"GET": Scope.READ}
 
     @extend_schema(
-        tags=["Dropspace"],
+        tags=["Official accounts"],
         summary="Check which official dropspace accounts are connected",
         description=(
             "Always all 6 auto-post platforms in canonical order. Reads the is_active flag and "

@@ -31,7 +31,7 @@ from launches.serializers import (
     RetryQueuedSerializer,
 )
 
-TAGS = ["launches"]
+TAGS = ["Launches"]
 WRITER_UNAVAILABLE = OpenApiResponse(
     ErrorEnvelopeSerializer, description="SERVER_001: content generation unavailable"
 )
