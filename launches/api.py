@@ -1,7 +1,7 @@
 """/v1/launches: create, read, update, delete launches and (re)write their content."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 from developer.models import Scope
 from dropspace.api.errors import Code
 from dropspace.api.schema import envelope, errors
-from dropspace.api.serializers import ErrorEnvelopeSerializer
 from launches import analytics, deletion, selectors, services
 from launches.models import Launch
 from launches.publishing import services as publishing
@@ -32,9 +31,7 @@ from launches.serializers import (
 )
 
 TAGS = ["Launches"]
-WRITER_UNAVAILABLE = OpenApiResponse(
-    ErrorEnvelopeSerializer, description="SERVER_001: content generation unavailable"
-)
+WRITER_UNAVAILABLE = (Code.SERVER_001, 503, "content generation unavailable")
 
 
 def _detail(launch_id, user) -> dict:
@@ -137,8 +134,7 @@ class GenerateContentView(APIView):
         request=PlatformsSerializer,
         responses={
             200: GenerateContentResponseSerializer,
-            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002),
-            503: WRITER_UNAVAILABLE,
+            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002, WRITER_UNAVAILABLE),
         },
     )
     def post(self, request, launch_id):
@@ -174,8 +170,7 @@ class RetryContentView(APIView):
         request=PlatformsSerializer,
         responses={
             200: envelope(RetryContentResultSerializer),
-            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002),
-            503: WRITER_UNAVAILABLE,
+            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.LAUNCH_002, WRITER_UNAVAILABLE),
         },
     )
     def post(self, request, launch_id):
@@ -201,9 +196,12 @@ class PublishView(APIView):
         request=NoBodySerializer,
         responses={
             202: envelope(PublishQueuedSerializer),
-            **errors(Code.LAUNCH_001, Code.LAUNCH_004, Code.LAUNCH_007, Code.AUTH_002),
-            422: OpenApiResponse(
-                ErrorEnvelopeSerializer, description="LAUNCH_007: no posting account configured"
+            **errors(
+                Code.LAUNCH_001,
+                Code.LAUNCH_004,
+                Code.LAUNCH_007,
+                Code.AUTH_002,
+                (Code.LAUNCH_007, 422, "no posting account configured"),
             ),
         },
     )
@@ -226,9 +224,10 @@ class RetryView(APIView):
         request=NoBodySerializer,
         responses={
             202: envelope(RetryQueuedSerializer),
-            **errors(Code.LAUNCH_001, Code.LAUNCH_004),
-            400: OpenApiResponse(
-                ErrorEnvelopeSerializer, description="LAUNCH_003: no failed platforms to retry"
+            **errors(
+                Code.LAUNCH_001,
+                Code.LAUNCH_004,
+                (Code.LAUNCH_003, 400, "no failed platforms to retry"),
             ),
         },
     )

@@ -85,7 +85,7 @@ class PersonaDetailView(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Delete a persona (refused while launches use it)",
-        responses={204: None, **errors(Code.PERSONA_002), 422: errors(Code.SERVER_005)[400]},
+        responses={204: None, **errors(Code.PERSONA_002, (Code.SERVER_005, 422))},
     )
     def delete(self, request, persona_id):
         persona = selectors.get_persona_for_user(request.user, persona_id)
@@ -128,9 +128,9 @@ class PersonaImportView(APIView):
         request=ImportSerializer,
         responses={
             200: envelope(ImportResultSerializer),
-            **errors(Code.PERSONA_002, Code.SERVER_003),
-            422: errors(Code.SERVER_005)[400],
-            503: errors(Code.SERVER_001)[500],
+            **errors(
+                Code.PERSONA_002, Code.SERVER_003, (Code.SERVER_005, 422), (Code.SERVER_001, 503)
+            ),
         },
     )
     def post(self, request, persona_id):

@@ -34,18 +34,28 @@ def envelope(serializer_class, *, many: bool = False):
     return _envelopes[cache_key]
 
 
-def errors(*codes: Code) -> dict[int, OpenApiResponse]:
-    """Responses for the given catalog codes, grouped by HTTP status."""
-    by_status: dict[int, list[Code]] = {}
-    for code in codes:
-        by_status.setdefault(code.status, []).append(code)
+def errors(*codes: Code | tuple) -> dict[int, OpenApiResponse]:
+    """Responses for the given catalog codes, grouped by HTTP status.
+
+    Where the spec documents a code under another status or wording than the catalog's (422
+    LAUNCH_007 when no account is configured), pass ``(code, status)`` or
+    ``(code, status, message)`` instead of the bare code.
+    """
+    by_status: dict[int, list[str]] = {}
+    for entry in codes:
+        status, description = _documented(entry)
+        by_status.setdefault(status, []).append(description)
     return {
-        status: OpenApiResponse(
-            ErrorEnvelopeSerializer,
-            description="; ".join(f"{code.name}: {code.default_message}" for code in grouped),
-        )
-        for status, grouped in by_status.items()
+        status: OpenApiResponse(ErrorEnvelopeSerializer, description="; ".join(described))
+        for status, described in by_status.items()
     }
+
+
+def _documented(entry: Code | tuple) -> tuple[int, str]:
+    if isinstance(entry, Code):
+        return entry.status, f"{entry.name}: {entry.default_message}"
+    code, status, *message = entry
+    return status, f"{code.name}: {message[0] if message else code.default_message}"
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
