@@ -1,6 +1,6 @@
 import pytest
 
-from launches.tests.factories import LaunchFactory
+from tests.launches.factories import LaunchFactory
 
 
 @pytest.fixture

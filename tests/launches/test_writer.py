@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from dropspace.api.errors import ApiError, Code
 from launches import rules, services, writer
 from launches.models import Launch
-from launches.tests.factories import LaunchFactory
 from launches.writer import offline, output
 from launches.writer.claude import TOOL_NAME
 from personas.models import Persona
 from personas.voice import Voice
+from tests.launches.factories import LaunchFactory
 
 
 def tool_use_reply(payload: dict, *, tool_id="toolu_01A09q90qw90lq917835lq9") -> dict:

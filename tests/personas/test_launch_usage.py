@@ -10,7 +10,7 @@ from launches import services as launch_services
 from launches.writer.offline import EMOJI
 from personas import selectors, services
 from personas.models import Persona
-from personas.tests.conftest import PROFILE, tool_use_message
+from tests.personas.conftest import PROFILE, tool_use_message
 
 
 def make_launch(owner, persona, **fields):

@@ -10,7 +10,7 @@ import pytest
 
 from launches import rules
 
-EDITOR_JS = Path(__file__).resolve().parent.parent / "static" / "launches" / "editor.js"
+EDITOR_JS = Path(__file__).resolve().parents[2] / "launches" / "static" / "launches" / "editor.js"
 PARTS = [
     "hello",
     "world",

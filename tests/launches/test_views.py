@@ -3,7 +3,7 @@
 import pytest
 
 from launches.models import Launch
-from launches.tests.factories import LaunchFactory
+from tests.launches.factories import LaunchFactory
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import path
 
 from dropspace import urls as project_urls
-from launches.tests.factories import LaunchFactory
+from tests.launches.factories import LaunchFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from connections.models import Connection
 from launches.models import Launch, PostingLog
-from launches.tests.factories import LaunchFactory
-from launches.tests.published import (
+from tests.launches.factories import LaunchFactory
+from tests.launches.published import (
     GRAPH,
     POST_IDS,
     X_API,

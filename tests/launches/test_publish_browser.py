@@ -15,7 +15,7 @@ from connections.models import Connection
 from connections.sandbox import services as sandbox
 from launches import tasks
 from launches.models import Launch, PostingLog
-from launches.tests.test_browser import PASSWORD, browser_page
+from tests.launches.test_browser import PASSWORD, browser_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 

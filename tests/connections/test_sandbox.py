@@ -17,7 +17,7 @@ from connections.platforms.base import (
 )
 from connections.sandbox import services
 from connections.sandbox.models import SandboxAccount, SandboxFault, SandboxPost
-from connections.tests.test_end_to_end import connect
+from tests.connections.test_end_to_end import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

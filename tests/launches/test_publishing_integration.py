@@ -29,7 +29,7 @@ from dropspace.celery import app
 from dropspace.testing import Receiver
 from launches.models import Launch, PostingLog
 from launches.publishing import services
-from launches.tests.factories import LaunchFactory
+from tests.launches.factories import LaunchFactory
 from webhooks import services as webhook_services
 from webhooks.models import Event
 

@@ -13,7 +13,7 @@ from dropspace.api.errors import ApiError
 from dropspace.celery import app as celery_app
 from personas import services, tasks
 from personas.models import Persona
-from personas.tests.conftest import PROFILE, tool_use_message
+from tests.personas.conftest import PROFILE, tool_use_message
 from webhooks.models import Event
 
 

@@ -9,8 +9,8 @@ from connections.sandbox.models import SandboxPost
 from launches import analytics
 from launches.analytics_tasks import refresh_metrics_batch
 from launches.models import PostingLog
-from launches.tests.factories import LaunchFactory
-from launches.tests.published import published
+from tests.launches.factories import LaunchFactory
+from tests.launches.published import published
 from webhooks.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)

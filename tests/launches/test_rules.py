@@ -11,8 +11,8 @@ from django.utils import timezone
 from dropspace.api.errors import ApiError, Code
 from launches import rules, services
 from launches.models import Launch
-from launches.tests.factories import LaunchFactory
 from personas.models import Persona
+from tests.launches.factories import LaunchFactory
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 

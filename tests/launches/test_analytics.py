@@ -12,8 +12,8 @@ from developer.models import Scope
 from launches import analytics
 from launches.analytics_tasks import refresh_metrics_batch, refresh_recent_metrics
 from launches.models import PostingLog
-from launches.tests.factories import LaunchFactory
-from launches.tests.published import (
+from tests.launches.factories import LaunchFactory
+from tests.launches.published import (
     GRAPH,
     POST_IDS,
     REDDIT_API,

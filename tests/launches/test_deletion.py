@@ -8,8 +8,8 @@ import responses
 from developer.models import DEFAULT_SCOPES, Scope
 from launches import deletion
 from launches.models import PostingLog
-from launches.tests.factories import LaunchFactory
-from launches.tests.published import (
+from tests.launches.factories import LaunchFactory
+from tests.launches.published import (
     GRAPH,
     LINKEDIN_POSTS,
     POST_IDS,

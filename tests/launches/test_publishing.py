@@ -12,7 +12,7 @@ from django.utils import timezone
 from connections.models import Connection
 from launches.models import Launch, PostingLog
 from launches.publishing import posting, selectors, services
-from launches.tests.factories import LaunchFactory, PostingLogFactory
+from tests.launches.factories import LaunchFactory, PostingLogFactory
 from webhooks.models import Event
 
 TWEETS = "https://api.x.com/2/tweets"

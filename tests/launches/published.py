@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from launches.models import PostingLog
-from launches.tests.factories import LaunchFactory, PostingLogFactory
+from tests.launches.factories import LaunchFactory, PostingLogFactory
 
 X_API = "https://api.x.com/2/tweets"
 GRAPH = "https://graph.facebook.com/v25.0"

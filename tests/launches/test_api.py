@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from developer.models import Scope
 from launches.models import Launch
-from launches.tests.factories import LaunchFactory, PostingLogFactory
 from personas.models import Persona
+from tests.launches.factories import LaunchFactory, PostingLogFactory
 
 CREATE = {
     "title": "Acme",
