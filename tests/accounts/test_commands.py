@@ -54,7 +54,7 @@ def test_demo_account_leaves_other_keys_alone(db, settings):
     run_demo(settings)
     user = User.objects.get(email="demo@dropspace.local")
 
-    other, _ = services.create_api_key(owner=user, name="mine")
+    other, _ = services.create_api_key(owner=user, granter=user, name="mine")
     run_demo(settings)
     other.refresh_from_db()
     assert other.is_active

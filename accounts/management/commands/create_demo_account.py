@@ -50,5 +50,5 @@ class Command(BaseCommand):
         earlier = ApiKey.objects.filter(owner=user, name=DEMO_KEY_NAME, revoked_at__isnull=True)
         for api_key in earlier:
             developer_services.revoke_api_key(api_key=api_key)
-        _, raw_key = developer_services.create_api_key(owner=user, name=DEMO_KEY_NAME)
+        _, raw_key = developer_services.create_api_key(owner=user, granter=user, name=DEMO_KEY_NAME)
         return raw_key
