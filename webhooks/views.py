@@ -144,6 +144,7 @@ def _render_list(request, form):
         "form": form,
         "at_limit": len(endpoints) >= settings.WEBHOOKS_MAX_ENDPOINTS,
         "max_endpoints": settings.WEBHOOKS_MAX_ENDPOINTS,
+        "loopback_allowed": settings.WEBHOOKS_ALLOW_LOOPBACK,
     }
     return render(request, "webhooks/list.html", context)
 

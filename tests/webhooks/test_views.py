@@ -183,3 +183,30 @@ def test_the_form_is_replaced_by_a_notice_at_the_limit(logged_in_client, user, m
     response = logged_in_client.get(reverse("webhooks:list"))
     assert "the maximum" in response.text
     assert 'action="/webhooks/new"' not in response.text
+
+
+def test_the_list_says_how_to_allow_receivers_on_this_machine(logged_in_client):
+    html = logged_in_client.get(reverse("webhooks:list")).text
+    hint = html.split('data-testid="loopback-help">')[1].split("</p>")[0]
+
+    assert "localhost</span> URLs are refused" in hint
+    assert "WEBHOOKS_ALLOW_LOOPBACK=true make run" in hint
+
+
+def test_the_list_says_when_receivers_on_this_machine_are_allowed(logged_in_client, settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    html = logged_in_client.get(reverse("webhooks:list")).text
+    hint = html.split('data-testid="loopback-help">')[1].split("</p>")[0]
+
+    assert "Receivers on this machine are allowed" in hint
+
+
+def test_a_localhost_url_on_the_form_explains_the_setting(logged_in_client):
+    response = logged_in_client.post(
+        reverse("webhooks:create"),
+        {"url": "http://localhost:8080/hook", "events": ["launch.completed"]},
+    )
+
+    assert response.status_code == 200
+    assert "WEBHOOKS_ALLOW_LOOPBACK=true" in response.text
+    assert not WebhookEndpoint.objects.exists()
