@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import mcp_types as types
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
@@ -43,10 +44,11 @@ def fixed_credentials(token: str) -> Credentials:
 
 def build_server(credentials: Credentials) -> Server:
     async def list_tools(ctx, params) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[as_tool(d) for d in tool_definitions().values()])
+        definitions = await definitions_off_the_loop()
+        return types.ListToolsResult(tools=[as_tool(d) for d in definitions.values()])
 
     async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
-        definition = tool_definitions().get(params.name)
+        definition = (await definitions_off_the_loop()).get(params.name)
         if definition is None:
             raise MCPError(types.INVALID_PARAMS, f"unknown tool: {params.name}")
         token, origin = credentials(ctx)
@@ -60,6 +62,12 @@ def build_server(credentials: Credentials) -> Server:
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )
+
+
+async def definitions_off_the_loop() -> dict[str, ToolDefinition]:
+    """The tool definitions; the first call generates the API document (a second or two of
+    CPU), in a thread so the event loop keeps serving meanwhile."""
+    return await anyio.to_thread.run_sync(tool_definitions)
 
 
 def as_tool(definition: ToolDefinition) -> types.Tool:

@@ -1,8 +1,12 @@
 """A live ASGI web process (uvicorn: Django + /mcp) and the official MCP client to drive it."""
 
 import asyncio
+import re
+import subprocess
+import sys
 import threading
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -13,6 +17,8 @@ from mcp.client.streamable_http import streamable_http_client
 
 from developer.mcp.http import with_mcp
 from dropspace.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class LiveAsgiServer:
@@ -107,3 +113,35 @@ class Tools:
 def mcp_tools(web, api):
     """The MCP tools over HTTP with ``api``'s key (every scope)."""
     return Tools(web.url, api.raw_key)
+
+
+@pytest.fixture(scope="session")
+def fresh_install(tmp_path_factory):
+    """Environment of a fresh embedded install, and the keys `make run`-style commands print."""
+    folder = tmp_path_factory.mktemp("stdio")
+    env = {
+        "DJANGO_SETTINGS_MODULE": "dropspace.settings",
+        "DJANGO_READ_DOT_ENV_FILE": "false",
+        "SQLITE_PATH": str(folder / "dropspace.sqlite3"),
+        "CELERY_BROKER_URL": "memory://",  # nothing here is for a worker
+        "PATH": "/usr/bin:/bin",
+    }
+    manage(env, "migrate", "--noinput")
+    printed = manage(env, "create_demo_account")
+    key = re.search(r"API key:\s+(ds_live_\S+)", printed).group(1)
+    reader = manage(env, "create_api_key", "demo@dropspace.local", "--scopes", "read").strip()
+    return {"env": env, "key": key, "reader": reader, "log": folder / "stderr.log"}
+
+
+def manage(env, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
