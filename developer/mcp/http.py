@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 from django.http.request import split_domain_port, validate_host
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
@@ -40,7 +41,7 @@ class McpEndpoint:
             await _json(send, 400, body)
             return
         token = _bearer(headers.get(b"authorization", b"").decode("latin-1"))
-        if token is None or await sync_to_async(active_api_key)(token) is None:
+        if token is None or not await sync_to_async(_is_active_key)(token):
             message = MISSING_KEY if token is None else Code.AUTH_001.default_message
             await _json(send, 401, error_body(Code.AUTH_001, message), _CHALLENGE)
             return
@@ -48,6 +49,15 @@ class McpEndpoint:
 
 
 _CHALLENGE = [(b"www-authenticate", b'Bearer realm="dropspace"')]
+
+
+def _is_active_key(token: str) -> bool:
+    # Outside a Django request nothing closes this thread's connection: do what a request does.
+    close_old_connections()
+    try:
+        return active_api_key(token) is not None
+    finally:
+        close_old_connections()
 
 
 def _bearer(header: str) -> str | None:

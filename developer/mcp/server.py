@@ -108,7 +108,8 @@ def as_result(response: dispatch.ApiResponse) -> types.CallToolResult:
     if response.status >= 400:
         if not (isinstance(payload, dict) and "error" in payload):
             code = _FALLBACK_CODES.get(response.status, Code.SERVER_001)
-            payload = {"error": {"code": code.name, "message": code.default_message}}
+            message = f"{code.default_message} (HTTP {response.status}, no API error body)"
+            payload = {"error": {"code": code.name, "message": message}}
         return _error_result(payload, meta)
     if payload is None:
         text = f"Done: the API answered HTTP {response.status} with no content."

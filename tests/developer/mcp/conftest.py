@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx2
 import pytest
 import uvicorn
+from django.conf import settings as django_settings
 from django.core.asgi import get_asgi_application
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
@@ -52,8 +53,11 @@ class LiveAsgiServer:
 
 
 @pytest.fixture
-def web(transactional_db, settings):
+def web(transactional_db, settings, monkeypatch):
     """The live web process; the sandbox platforms are served by it too."""
+    # as dropspace/asgi.py does: no persistent connections in the server's request threads
+    monkeypatch.setitem(django_settings.DATABASES["default"], "CONN_MAX_AGE", 0)
+    settings.WHITENOISE_USE_FINDERS = True  # static files without collectstatic, as embedded
     with LiveAsgiServer() as server:
         settings.SITE_URL = server.url
         settings.PLATFORM_CREDENTIALS = {

@@ -340,3 +340,17 @@ def test_a_session_keeps_working_across_many_calls(web, api):
         return [result.is_error for result in results]
 
     assert over_http(web.url, api.raw_key, scenario) == [False, False, False]
+
+
+def test_plan_limits_apply_to_tool_calls(mcp_tools, settings):
+    settings.LAUNCHES_PER_MONTH = 1
+    launch = {"title": "One", "product_description": "The only one.", "platforms": ["hackernews"]}
+
+    first = mcp_tools.call("create_launch", **launch)
+    second = mcp_tools.call("create_launch", **{**launch, "title": "Two"})
+
+    assert not first.is_error
+    assert second.is_error
+    assert second.structured_content["error"]["code"] == "LAUNCH_002"
+    assert status_of(second) == 429
+    assert Launch.objects.count() == 1
