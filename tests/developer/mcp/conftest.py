@@ -82,7 +82,7 @@ async def http_session(url: str, key: str | None):
     """An initialized official-client session to ``url``/mcp sending ``key`` as the bearer."""
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     async with (
-        httpx2.AsyncClient(headers=headers, timeout=30) as http,
+        httpx2.AsyncClient(headers=headers, timeout=120) as http,
         streamable_http_client(f"{url}/mcp", http_client=http) as streams,
         ClientSession(streams[0], streams[1]) as session,
     ):

@@ -229,7 +229,7 @@ def test_a_missing_or_bad_key_is_refused_before_any_tool_runs(web, key):
     if key:
         headers["Authorization"] = key if " " in key else f"Bearer {key}"
 
-    response = httpx2.post(f"{web.url}/mcp", json=call, headers=headers)
+    response = httpx2.post(f"{web.url}/mcp", json=call, headers=headers, timeout=60)
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "AUTH_001"
@@ -243,7 +243,8 @@ def test_the_official_client_cannot_connect_with_a_revoked_key(web, api):
     with pytest.raises(ExceptionGroup) as refused:  # the SDK raises inside its task groups
         over_http(web.url, api.raw_key, lambda session: session.list_tools())
     assert "MCPError" in repr(refused.value)
-    raw = httpx2.post(f"{web.url}/mcp", json={}, headers={"Authorization": f"Bearer {api.raw_key}"})
+    bearer = {"Authorization": f"Bearer {api.raw_key}"}
+    raw = httpx2.post(f"{web.url}/mcp", json={}, headers=bearer, timeout=60)
     assert raw.status_code == 401
 
 
@@ -326,11 +327,11 @@ def test_tool_calls_count_against_the_keys_rate_limit(mcp_tools, settings):
 
 
 def test_static_files_and_pages_are_still_served_by_the_asgi_process(web, client):
-    assert requests.get(f"{web.url}/static/css/app.css", timeout=10).status_code == 200
-    login = requests.get(f"{web.url}/accounts/login/", timeout=10)
+    assert requests.get(f"{web.url}/static/css/app.css", timeout=60).status_code == 200
+    login = requests.get(f"{web.url}/accounts/login/", timeout=60)
     assert login.status_code == 200
     assert "csrfmiddlewaretoken" in login.text
-    schema = requests.get(f"{web.url}/openapi.json", timeout=10)
+    schema = requests.get(f"{web.url}/openapi.json", timeout=60)
     assert json.loads(schema.content)["openapi"].startswith("3.1")
 
 
@@ -354,3 +355,12 @@ def test_plan_limits_apply_to_tool_calls(mcp_tools, settings):
     assert second.structured_content["error"]["code"] == "LAUNCH_002"
     assert status_of(second) == 429
     assert Launch.objects.count() == 1
+
+
+def test_an_unknown_tool_is_a_protocol_error(web, api):
+    async def scenario(session):
+        return await session.call_tool("post_to_myspace", {})
+
+    with pytest.raises(ExceptionGroup) as refused:
+        over_http(web.url, api.raw_key, scenario)
+    assert "unknown tool: post_to_myspace" in repr(refused.value)

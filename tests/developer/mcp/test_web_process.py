@@ -48,7 +48,7 @@ def web_process(fresh_install, tmp_path_factory):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                requests.get(f"{url}/static/css/app.css", timeout=10)
+                requests.get(f"{url}/accounts/login/", timeout=60)  # warms the templates too
                 break
             except requests.RequestException:
                 assert process.poll() is None, "the web process exited"
@@ -67,12 +67,13 @@ def test_the_web_process_is_an_asgi_server():
 
 
 def test_pages_static_files_and_the_api_are_served_as_before(web_process, fresh_install):
-    assert requests.get(f"{web_process}/static/css/app.css", timeout=10).status_code == 200
-    assert "csrfmiddlewaretoken" in requests.get(f"{web_process}/accounts/login/", timeout=10).text
+    assert requests.get(f"{web_process}/static/css/app.css", timeout=60).status_code == 200
+    login = requests.get(f"{web_process}/accounts/login/", timeout=60)
+    assert "csrfmiddlewaretoken" in login.text
     me = requests.get(
         f"{web_process}/v1/keys/me",
         headers={"Authorization": f"Bearer {fresh_install['key']}"},
-        timeout=10,
+        timeout=60,
     )
     assert me.status_code == 200
     assert me.headers["X-RateLimit-Limit"]
@@ -97,5 +98,6 @@ def test_an_agent_with_the_printed_key_uses_mcp_at_slash_mcp(web_process, fresh_
     assert len(tools) == 36
     assert not created.is_error, created.content[0].text
     assert created.structured_content["data"]["platform_contents"]["twitter"]
-    refused = httpx2.post(f"{web_process}/mcp", json={}, headers={"Authorization": "Bearer x"})
+    bad_key = {"Authorization": "Bearer x"}
+    refused = httpx2.post(f"{web_process}/mcp", json={}, headers=bad_key, timeout=60)
     assert refused.status_code == 401
