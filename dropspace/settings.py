@@ -210,6 +210,8 @@ REST_FRAMEWORK = {
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=60)
 API_KEYS_MAX_ACTIVE = 10
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# The API key `python manage.py mcp` (the stdio MCP server) acts with; unused by the web server.
+DROPSPACE_API_KEY = env("DROPSPACE_API_KEY", default="")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "dropspace API",
