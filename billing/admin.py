@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from billing import services
 from billing.models import MeteredUse, StripeEvent, Subscription
 from billing.plans import all_plans
 
@@ -25,6 +26,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "stripe_customer_id", "stripe_subscription_id"]
     raw_id_fields = ["user"]
     readonly_fields = ["stripe_state_at", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        services.forget_cached_plan(obj.user)
 
 
 @admin.register(MeteredUse)

@@ -30,6 +30,7 @@ def checkout_url(
     *, plan: Plan, user_id: str, email: str, customer_id: str, success_url: str, cancel_url: str
 ) -> str:
     """A Stripe Checkout page subscribing the person to ``plan``."""
+    client = _client()
     if not plan.stripe_price_id:
         raise BillingUnavailable(f"the {plan.label} plan is not sold on this server")
     metadata = {"user_id": user_id, "plan": plan.name}
@@ -47,18 +48,19 @@ def checkout_url(
         params["customer"] = customer_id
     else:
         params["customer_email"] = email
-    return _call(lambda client: client.v1.checkout.sessions.create(params=params)).url
+    return _call(lambda: client.v1.checkout.sessions.create(params=params)).url
 
 
 def portal_url(*, customer_id: str, return_url: str) -> str:
     """A Stripe Customer Portal session: change plan, update the card, cancel, invoices."""
+    client = _client()
     params = {"customer": customer_id, "return_url": return_url}
-    return _call(lambda client: client.v1.billing_portal.sessions.create(params=params)).url
+    return _call(lambda: client.v1.billing_portal.sessions.create(params=params)).url
 
 
 def _call(request):
     try:
-        return request(_client())
+        return request()
     except stripe.StripeError as exc:
         message = exc.user_message or "Stripe did not answer; try again in a minute"
         raise BillingUnavailable(message) from exc

@@ -225,6 +225,8 @@ def start_checkout(*, account, plan_name: str, success_url: str, cancel_url: str
 def start_portal(*, account, return_url: str) -> str:
     """The Stripe Customer Portal URL (raises payments.BillingUnavailable)."""
     customer_id = selectors.subscription_for(account).stripe_customer_id
+    if not payments.stripe_configured():
+        raise payments.BillingUnavailable("billing is not configured on this server")
     if not customer_id:
         raise payments.BillingUnavailable("you have no Stripe subscription to manage yet")
     return payments.portal_url(customer_id=customer_id, return_url=return_url)
