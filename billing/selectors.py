@@ -98,6 +98,12 @@ def limit_of(account, limit_name: str) -> int | None:
     return getattr(plan_for(account), limit_name)
 
 
+def remaining(account, limit_name: str, used: int) -> int | None:
+    """How many more ``limit_name`` the plan allows after ``used`` (None: unlimited)."""
+    limit = limit_of(account, limit_name)
+    return None if limit is None else max(0, limit - used)
+
+
 def api_requests_per_minute(account) -> int:
     """Requests per minute the account's plan allows each of its API keys.
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -104,7 +105,7 @@ def charge(*, account, meter: Meter, object_id: str = "") -> dict:
     """
     with transaction.atomic():
         accounts_services.lock_for_limit_check(account)
-        plan, _period, used = _check_meter(account, meter)
+        plan, used = _check_meter(account, meter)
         MeteredUse.objects.create(user=account, meter=meter, object_id=str(object_id))
     return selectors.counter(getattr(plan, METER_LIMIT[meter]), used + 1)
 
@@ -113,12 +114,11 @@ def _check_meter(account, meter: Meter):
     plan = selectors.plan_for(account)
     if meter in (Meter.AI_IMAGES, Meter.AI_VIDEOS) and not plan.media_generation:
         raise _restricted(plan, "AI media generation")
-    period = selectors.billing_period(account)
-    used = selectors.used_in_period(account, meter, period)
+    used = selectors.used_in_period(account, meter, selectors.billing_period(account))
     limit = getattr(plan, METER_LIMIT[meter])
     if limit is not None and used >= limit:
         raise limit_error(account, METER_LIMIT[meter], plan)
-    return plan, period, used
+    return plan, used
 
 
 # --- counted things (personas, keys, endpoints) and per-resource limits ------------------------
@@ -136,12 +136,6 @@ def ensure_room(*, account, limit_name: str, count: Callable[[], int]) -> None:
         limit = getattr(plan, limit_name)
         if limit is not None and count() >= limit:
             raise limit_error(account, limit_name, plan)
-
-
-def remaining(account, limit_name: str, used: int) -> int | None:
-    """How many more ``limit_name`` the plan allows after ``used`` (None: unlimited)."""
-    limit = getattr(selectors.plan_for(account), limit_name)
-    return None if limit is None else max(0, limit - used)
 
 
 # --- features ----------------------------------------------------------------------------------
@@ -261,7 +255,12 @@ def _stamp(unix_time: int) -> datetime:
 
 def _subscription_row(*, user_id=None, customer_id: str = "") -> Subscription | None:
     """The row Stripe's object is about, locked: by our user id, else by Stripe customer."""
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    user = None
+    if user_id:
+        try:
+            user = get_user_model().objects.filter(pk=user_id).first()
+        except (ValueError, ValidationError):  # metadata someone edited in the dashboard
+            user = None
     if user is None and customer_id:
         known = Subscription.objects.filter(stripe_customer_id=customer_id).first()
         user = known.user if known else None

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from billing import services as billing
+from billing import selectors as billing_selectors
 from dropspace.api.serializers import StrictSerializer
 from personas.models import ANALYSIS_PLATFORMS, SAMPLE_SOURCES, Persona
 
@@ -78,7 +78,9 @@ class PersonaDetailSerializer(PersonaSerializer):
         ]
 
     def get_analyses_remaining(self, persona: Persona) -> int | None:
-        return billing.remaining(persona.owner, "analyses_per_persona", persona.analysis_count)
+        return billing_selectors.remaining(
+            persona.owner, "analyses_per_persona", persona.analysis_count
+        )
 
 
 def _samples_field(source: str) -> serializers.ListField:

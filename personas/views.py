@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from billing import selectors as billing_selectors
-from billing import services as billing
 from connections import selectors as connection_selectors
 from dropspace.api.errors import ApiError
 from personas import analysis, selectors, services
@@ -216,7 +215,7 @@ def _render(request, persona, partial: str = "", *, source: str = "custom", **ex
         "max_samples": MAX_SAMPLES_PER_SOURCE,
         "structured": persona.persona_analysis_structured or {},
         "claude_enabled": analysis.claude_enabled(),
-        "analyses_left": billing.remaining(
+        "analyses_left": billing_selectors.remaining(
             persona.owner, "analyses_per_persona", persona.analysis_count
         ),
         "launches": selectors.launches_using(persona)[:20],

@@ -1,4 +1,4 @@
-"""``{% limit_notices %}``: the 80 % / 100 % limit notices, for the dashboard."""
+"""``{% limit_notices %}``: limits at 80 % / 100 % and a failed payment, for the dashboard."""
 
 from django import template
 
@@ -14,4 +14,5 @@ def limit_notices(context) -> dict:
     return {
         "notices": selectors.limit_notices(user, usage),
         "period_end": usage["billing_period"]["end"],
+        "payment_failure": selectors.subscription_for(user).payment_failure_message,
     }

@@ -82,3 +82,26 @@ def test_a_limit_error_on_a_page_says_how_to_get_more(logged_in_client, user, pl
     html = response.content.decode()
     assert "persona limit reached: your Starter plan allows 0 personas" in html
     assert "upgrade your plan at" in html
+
+
+def test_persona_pages_read_unlimited_plans(logged_in_client, user):
+    from personas.models import Persona
+
+    services.set_plan(account=user, plan_name="unlimited")
+    persona = Persona.objects.create(owner=user, name="Voice", analysis_count=7)
+    listing = logged_in_client.get("/personas/").content.decode()
+    assert "1 persona; your plan has no limit." in listing
+    detail = logged_in_client.get(f"/personas/{persona.pk}/").content.decode()
+    assert "Your plan has no limit on analyses." in detail
+    assert "Analyse again" in detail or "Analyse voice" in detail
+
+
+def test_the_dashboard_shows_a_failed_payment(logged_in_client, user):
+    from billing.models import Subscription
+
+    Subscription.objects.create(
+        user=user, plan="starter", status="past_due", payment_failure_message="Your payment failed."
+    )
+    html = logged_in_client.get("/launches/").content.decode()
+    assert "Payment failed." in html
+    assert "Your payment failed." in html
