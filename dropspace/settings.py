@@ -235,14 +235,19 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+    if CELERY_BROKER_URL.startswith("filesystem://"):
+        # kombu's own filesystem transport lets a worker read a half-written message and die;
+        # dropspace/broker.py publishes and claims atomically and sets unreadable files aside.
+        CELERY_BROKER_TRANSPORT = "dropspace.broker:Transport"
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("out", "processed", "control"):
+    for _folder in ("out", "processed", "control", "bad"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
+        "bad_folder": str(_broker_dir / "bad"),  # unreadable messages, kept for a look
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
