@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 from queue import Empty
 
@@ -256,3 +257,73 @@ def test_the_embedded_celery_app_uses_this_transport(tmp_path):
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.stdout.strip() == "dropspace.broker", result.stderr
+
+
+# --- a real Celery worker survives an unreadable message -----------------------------------------
+
+WORKER_APP = """
+from pathlib import Path
+from celery import Celery
+
+FOLDER = Path(__file__).parent / "broker"
+app = Celery("survivor")
+app.conf.update(
+    broker_url="filesystem://",
+    broker_transport="dropspace.broker:Transport",
+    broker_transport_options={
+        "data_folder_in": str(FOLDER / "out"),
+        "data_folder_out": str(FOLDER / "out"),
+        "control_folder": str(FOLDER / "control"),
+        "bad_folder": str(FOLDER / "bad"),
+        "polling_interval": 0.05,
+    },
+    task_ignore_result=True,
+)
+
+
+@app.task
+def mark(name):
+    (FOLDER.parent / name).write_text("done")
+"""
+
+
+def test_a_celery_worker_sets_an_empty_message_aside_and_runs_the_next_task(tmp_path):
+    (tmp_path / "survivor.py").write_text(WORKER_APP)
+    broker_options(tmp_path / "broker")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    command = [sys.executable, "-m", "celery", "-A", "survivor", "worker", "--pool=solo"]
+    worker = subprocess.Popen(
+        [*command, "--loglevel=INFO", "--without-mingle", "--without-gossip"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        sys.path.insert(0, str(tmp_path))
+        import survivor
+
+        symbol_by_name(TRANSPORT).global_state.clear()
+        survivor.mark.delay("first")  # the worker is up once it has run a task
+        wait_for(tmp_path / "first", worker)
+        drop_file(tmp_path / "broker", "celery", b"")  # what killed the worker in issue 10
+        survivor.mark.delay("second")
+        wait_for(tmp_path / "second", worker)
+        assert worker.poll() is None  # still running
+        assert len(os.listdir(tmp_path / "broker" / "bad")) == 1
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("survivor", None)
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert "Unreadable broker message set aside" in output
+    assert "CRITICAL" not in output
+
+
+def wait_for(path: Path, worker: subprocess.Popen, seconds: float = 60) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if path.exists() or worker.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert path.exists(), worker.poll()
