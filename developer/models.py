@@ -82,3 +82,27 @@ class IdempotencyRecord(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.response_status is not None
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted for one identity in one fixed window (embedded mode: no Redis).
+
+    Incremented with one atomic upsert (developer/ratelimit.py); rows of past windows are
+    deleted as new windows begin, so the table holds about two windows of active keys.
+    """
+
+    identity = models.CharField(max_length=100)
+    window_start = models.BigIntegerField(help_text="Unix time at which the window began.")
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "developer_ratelimitcounter"  # named in ratelimit.py's upsert
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity", "window_start"], name="unique_rate_limit_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.identity} @ {self.window_start}: {self.requests}"

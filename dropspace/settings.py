@@ -8,6 +8,9 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
+
+from dropspace.installation import install_secret, make_private_database, make_private_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # runtime state of the embedded mode: database, broker, cache, media
@@ -19,11 +22,14 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True) and (BASE_DIR / ".env").ex
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 EMBEDDED = not env("DATABASE_URL", default="")  # embedded mode: no external services configured
+if EMBEDDED:
+    make_private_dir(VAR_DIR)  # database, secrets, broker messages, media: the owner's only
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not (DEBUG or EMBEDDED):
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required outside the embedded mode")
-    SECRET_KEY = "insecure-embedded-development-key"
+    # Never a well-known key: each install makes its own on first start and keeps it in var/.
+    SECRET_KEY = install_secret(VAR_DIR / "secret-key", get_random_secret_key)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -90,11 +96,12 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 if EMBEDDED:
-    VAR_DIR.mkdir(exist_ok=True)
+    SQLITE_PATH = env("SQLITE_PATH", default=str(VAR_DIR / "dropspace.sqlite3"))
+    make_private_database(SQLITE_PATH)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH", default=str(VAR_DIR / "dropspace.sqlite3")),
+            "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # web + worker + beat write concurrently: WAL lets readers run beside a writer,
                 # IMMEDIATE takes the write lock up front (no lock-upgrade deadlocks) and the
@@ -239,14 +246,19 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+    if CELERY_BROKER_URL.startswith("filesystem://"):
+        # kombu's own filesystem transport lets a worker read a half-written message and die;
+        # dropspace/broker.py publishes and claims atomically and sets unreadable files aside.
+        CELERY_BROKER_TRANSPORT = "dropspace.broker:Transport"
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("out", "processed", "control"):
+    for _folder in ("out", "processed", "control", "bad"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
+        "bad_folder": str(_broker_dir / "bad"),  # unreadable messages, kept for a look
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -366,14 +378,11 @@ if not TOKEN_ENCRYPTION_KEYS:
             "python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())'"
         )
-    _dev_key_file = VAR_DIR / "token-encryption.key"
-    if not _dev_key_file.exists():
-        from cryptography.fernet import Fernet
+    from cryptography.fernet import Fernet
 
-        VAR_DIR.mkdir(exist_ok=True)
-        _dev_key_file.write_text(Fernet.generate_key().decode())
-        _dev_key_file.chmod(0o600)
-    TOKEN_ENCRYPTION_KEYS = [_dev_key_file.read_text().strip()]
+    TOKEN_ENCRYPTION_KEYS = [
+        install_secret(VAR_DIR / "token-encryption.key", lambda: Fernet.generate_key().decode())
+    ]
 
 # The sandbox imitates every platform locally (connections/sandbox/). It answers only when
 # enabled: on by default in debug/embedded mode, off in production.

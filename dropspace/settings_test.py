@@ -12,6 +12,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT = None  # the URL's own transport, not the embedded filesystem one
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 ANTHROPIC_API_KEY = ""  # tests that exercise Claude set it and mock the HTTP transport
 
