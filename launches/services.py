@@ -436,4 +436,5 @@ def _brief(launch: Launch, platforms: list[str]) -> "writer.Brief":
         product_text=product_page_text(launch.product_url),
         voice=voice_for(launch.persona, platforms) if launch.persona else None,
         existing={p: launch.platform_contents.get(p) or {} for p in platforms},
+        variant=launch.regeneration_count,
     )
