@@ -13,8 +13,8 @@ from dropspace.api.errors import ApiError, Code
 from launches import rules, services, writer
 from launches.models import Launch
 from launches.writer import offline, output
-from launches.writer.offline import text as offline_text
 from launches.writer.claude import TOOL_NAME
+from launches.writer.offline import text as offline_text
 from personas.models import Persona
 from personas.voice import Voice
 from tests.launches.factories import LaunchFactory
@@ -606,7 +606,8 @@ def test_the_persona_habits_show_in_every_draft(style, variant):
         if style["line_breaks"] == "none":
             assert "\n" not in content, platform
         elif style["line_breaks"] == "single":
-            assert "\n\n" not in content and "\n" in content, platform
+            assert "\n\n" not in content, platform
+            assert "\n" in content, platform
         else:
             assert "\n\n" in content, platform
         assert ("!" in content) == (style["exclamation_rate"] > 0.3), (platform, content)
