@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from connections.sandbox import services
-from connections.sandbox.models import SandboxAccount, SandboxFault
+from connections.sandbox.models import SandboxAccount, SandboxFault, SandboxPost
 from connections.sandbox.views.common import sandbox_only
 
 
@@ -42,6 +42,21 @@ def feed(request, account_id):
             "faults": account.faults.all(),
             "form": FaultForm(),
         },
+    )
+
+
+@sandbox_only
+@login_required
+def post(request, post_id):
+    """One sandbox post as its platform would show it: where the dashboard's "View post"
+    leads for a sandbox account (the real platform has never seen it)."""
+    item = get_object_or_404(SandboxPost.objects.select_related("account"), post_id=post_id)
+    replies = SandboxPost.objects.filter(account=item.account, reply_to=item.post_id)
+    return render(
+        request,
+        "sandbox/post.html",
+        {"post": item, "account": item.account, "replies": replies},
+        status=410 if item.deleted_at else 200,
     )
 
 

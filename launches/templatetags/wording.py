@@ -1,0 +1,29 @@
+"""Template filters that show stored values in a person's words (launches.wording)."""
+
+from django import template
+
+from dropspace import wording
+
+register = template.Library()
+
+
+@register.filter
+def platform_name(value: str) -> str:
+    """``producthunt`` -> "Product Hunt"."""
+    return wording.PLATFORM_NAMES.get(value, value)
+
+
+@register.filter
+def choice_name(value: str) -> str:
+    """A privacy level, TikTok setting or metric: ``urlClicks`` -> "Link clicks"."""
+    return wording.choice_name(value)
+
+
+@register.filter
+def ratio(value) -> str:
+    """A share (0..1) as a percentage; any other number as it is."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:.0%}" if 0 <= number <= 1 else f"{number:g}"
