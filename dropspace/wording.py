@@ -94,9 +94,10 @@ RAW_WORDS = dict(
         key=lambda item: -len(item[0]),
     )
 )
-RAW_WORD = re.compile(r"(?<![\w/.:-])(" + "|".join(map(re.escape, RAW_WORDS)) + r")(?![\w/-])")
+RAW_WORD = re.compile(r"(?<![\w/.:-])(" + "|".join(map(re.escape, RAW_WORDS)) + r")(?![\w/:-])")
+ACCOUNT_KEY = re.compile(r"\b(?:linkedin|facebook):[\w:-]+")
 PATH = re.compile(r"\b(?:platform_contents|user_platform_accounts)(?:\.[\w:-]+)+")
-STATUS_WORD = re.compile(r"\bstatus (" + "|".join(STATUS_NAMES) + r")\b")
+STATUS_WORD = re.compile(r"\b(status) (" + "|".join(STATUS_NAMES) + r")\b", re.IGNORECASE)
 
 
 def field_label(path: str) -> str:
@@ -149,8 +150,12 @@ def account_label(key: str) -> str:
 def words(text: str) -> str:
     """Raw names and values inside a message replaced by a person's words."""
     text = PATH.sub(lambda match: field_label(match.group(0)), text)
-    text = STATUS_WORD.sub(lambda match: f"“{STATUS_NAMES[match.group(1)]}”", text)
+    text = ACCOUNT_KEY.sub(lambda match: account_label(match.group(0)).removeprefix("for "), text)
+    text = STATUS_WORD.sub(
+        lambda match: f"{match.group(1)} “{STATUS_NAMES[match.group(2).lower()]}”", text
+    )
     text = RAW_WORD.sub(lambda match: RAW_WORDS[match.group(1)], text)
+    text = re.sub(r"\bapi key", "API key", text)
     return text.replace(
         "weighted characters (as X counts them) long", "characters long as X counts them"
     )
@@ -185,6 +190,11 @@ def problems_of(exc: ApiError) -> list[dict]:
             seen.add(said)
             out.append({"field": item.get("field") or "", "message": said})
     return out
+
+
+def message_of(exc: ApiError) -> str:
+    """Every problem of ``exc`` as one paragraph (for a flash message or a form's top)."""
+    return " ".join(problem["message"] for problem in problems_of(exc))
 
 
 def add_to_form(form, exc: ApiError, fields: dict[str, str] | None = None) -> None:
