@@ -55,6 +55,7 @@ TIKTOK_FLAG_NAMES = {
     "is_branded_content": "Branded content (a paid partnership)",
     "auto_add_music": "Add music automatically",
 }
+ACCOUNT_KINDS = {"personal": "Your profile", "organization": "Company page", "page": "Page"}
 STATUS_NAMES = dict(Launch.Status.choices)
 POST_STATUS_NAMES = dict(PostingLog.Status.choices)
 METRIC_NAMES = {

@@ -27,3 +27,15 @@ def ratio(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return f"{number:.0%}" if 0 <= number <= 1 else f"{number:g}"
+
+
+@register.filter
+def account_kind(value: str) -> str:
+    """A connection's account type: ``organization`` -> "Company page"."""
+    return wording.ACCOUNT_KINDS.get(value, str(value).capitalize())
+
+
+@register.filter
+def split(value: str) -> list[str]:
+    """Space-separated words (an OAuth scope) as a list."""
+    return str(value or "").split()
