@@ -30,7 +30,9 @@ def test_sandbox_view_post_opens_the_sandbox_post_page(
 ):
     account = sandbox.sign_in(platform="twitter", username="olive")
     sandbox.create_post(account=account, post_id="1900000000000000001", text="Acme is live")
-    connection = make_platform_connection("twitter", is_sandbox=True, username="olive")
+    connection = make_platform_connection(
+        "twitter", is_sandbox=True, username="olive", entity_id=account.entity_id
+    )
     launch = LaunchFactory(owner=user, status="completed", platforms=["twitter"])
     published(
         launch,
@@ -74,8 +76,15 @@ def test_a_deleted_post_has_no_view_post(logged_in_client, user, make_platform_c
     assert ">Deleted</span>" in page  # the status badge in words
 
 
-def test_a_deleted_sandbox_post_page_says_so(logged_in_client):
+def test_a_strangers_sandbox_post_is_404(logged_in_client):
+    account = sandbox.sign_in(platform="twitter", username="someone-else")
+    sandbox.create_post(account=account, post_id="77", text="not yours")
+    assert logged_in_client.get("/sandbox/posts/77").status_code == 404
+
+
+def test_a_deleted_sandbox_post_page_says_so(logged_in_client, make_platform_connection):
     account = sandbox.sign_in(platform="twitter", username="olive")
+    make_platform_connection("twitter", is_sandbox=True, entity_id=account.entity_id)
     post = sandbox.create_post(account=account, post_id="42", text="gone soon")
     post.deleted_at = post.created_at
     post.save()

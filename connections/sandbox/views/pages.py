@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -51,12 +52,26 @@ def post(request, post_id):
     """One sandbox post as its platform would show it: where the dashboard's "View post"
     leads for a sandbox account (the real platform has never seen it)."""
     item = get_object_or_404(SandboxPost.objects.select_related("account"), post_id=post_id)
+    if not _posts_as(request.user, item.account):
+        raise Http404("sandbox post not found")  # a stranger's post reads like a missing one
     replies = SandboxPost.objects.filter(account=item.account, reply_to=item.post_id)
     return render(
         request,
         "sandbox/post.html",
         {"post": item, "account": item.account, "replies": replies},
         status=410 if item.deleted_at else 200,
+    )
+
+
+def _posts_as(user, account: SandboxAccount) -> bool:
+    """Whether ``user`` posts through this sandbox account (one of their connections is it)."""
+    from connections.models import Connection
+
+    return (
+        user.is_staff
+        or Connection.objects.filter(
+            owner=user, is_sandbox=True, platform=account.platform, entity_id=account.entity_id
+        ).exists()
     )
 
 
