@@ -109,12 +109,12 @@ def launch_save(request, launch_id):
             for message in schedule.errors["scheduled_date"]
         ] + _problems_of_update(launch, request.user, changes)
         _keep_unsaved(launch, changes)
-        return _render_editor(request, launch, problems=problems)
+        return _render_editor(request, launch, problems=problems, unsaved=True)
     try:
         launch = services.update_launch(launch=launch, by=request.user, changes=changes)
     except ApiError as exc:
         _keep_unsaved(launch, changes)
-        return _render_editor(request, launch, problems=wording.problems_of(exc))
+        return _render_editor(request, launch, problems=wording.problems_of(exc), unsaved=True)
     return _render_editor(request, launch, notice="Saved.")
 
 
@@ -256,9 +256,12 @@ def launch_delete(request, launch_id):
     return redirect("launches:list")
 
 
-def _render_editor(request, launch, *, problems=(), notice="", tab=None, confirm=None):
+def _render_editor(
+    request, launch, *, problems=(), notice="", tab=None, confirm=None, unsaved=False
+):
     context = _editor_context(launch, problems=problems, notice=notice, tab=tab)
     context["confirm"] = confirm
+    context["unsaved"] = unsaved  # the problems stopped a save: what is shown was typed
     context["personas"] = selectors.personas_for(request.user)
     if request.htmx:
         return render(request, "launches/detail.html#editor", context)

@@ -29,7 +29,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Meet {name}.",
         "Just shipped: {name}.",
     ),
-    "hook_plain": ("Launch day.", "Something new is out today.", "It's out."),
+    "hook_plain": ("It's launch day.", "Shipped today.", "Something new is out today."),
     "linkedin_hook": (
         "Today I'm launching {name}.",
         "{name} is live today.",
@@ -186,7 +186,7 @@ def with_emoji(line: str, emoji: str) -> str:
 
 def hook(m: Material, h: Habits, key: str, following: str) -> str:
     """The first wording of ``key`` that does not stutter into ``following`` (a lead that
-    starts with the name gets "Launch day." rather than "Meet Acme. Acme turns…")."""
+    starts with the name gets "It's launch day." rather than "Meet Acme. Acme turns…")."""
     named = _starts_with(following, m.name)
     for line in [*([] if named else m.lines(key)), *m.lines("hook_plain")]:
         line = h.say(line)
