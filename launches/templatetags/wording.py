@@ -39,3 +39,9 @@ def account_kind(value: str) -> str:
 def split(value: str) -> list[str]:
     """Space-separated words (an OAuth scope) as a list."""
     return str(value or "").split()
+
+
+@register.filter
+def post_status(value: str) -> str:
+    """A post's status: ``manual`` -> "Post it yourself"."""
+    return wording.POST_STATUS_NAMES.get(value, str(value).capitalize())

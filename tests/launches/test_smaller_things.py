@@ -108,3 +108,11 @@ def test_the_account_chooser_and_consent_page_name_the_platform(logged_in_client
     page = response.content.decode()
     assert "Authorize dropspace on LinkedIn" in page
     assert "Linkedin" not in page
+
+
+def test_a_tabs_posting_status_is_in_words(logged_in_client, user):
+    launch = LaunchFactory(owner=user, status="completed", platforms=["twitter"])
+    published(launch, "twitter", status=PostingLog.Status.MANUAL, post_id="", post_url="")
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert '<span class="badge badge-manual">Post it yourself</span>' in page
+    assert ">manual<" not in page
