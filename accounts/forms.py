@@ -1,9 +1,11 @@
 import zoneinfo
 from functools import cache
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from accounts import services
 from accounts.models import User
 from accounts.services import NAME_MAX_LENGTH
 
@@ -24,6 +26,38 @@ class ProfileForm(forms.Form):
         choices=timezone_choices,
         help_text="Every date and time on your pages is shown in this timezone.",
     )
+
+
+def browser_timezone_field() -> forms.CharField:
+    """A hidden field that static/js/app.js fills with Intl.DateTimeFormat's timezone."""
+    return forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-browser-timezone": ""}),
+    )
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login, which also adopts the browser's timezone on a first login."""
+
+    timezone = browser_timezone_field()
+
+    def login(self, request, redirect_url=None):
+        if self.user.last_login is None:
+            services.adopt_browser_timezone(user=self.user, timezone=self.cleaned_data["timezone"])
+        return super().login(request, redirect_url)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up, which starts the account in the browser's timezone."""
+
+    timezone = browser_timezone_field()
+
+    def save(self, request):
+        user = super().save(request)
+        if user is not None:
+            services.adopt_browser_timezone(user=user, timezone=self.cleaned_data["timezone"])
+        return user
 
 
 class AdminUserCreationForm(auth_forms.AdminUserCreationForm):

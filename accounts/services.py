@@ -33,3 +33,17 @@ def lock_for_limit_check(user: User) -> None:
     first makes such checks run one at a time per person. Call it inside transaction.atomic().
     """
     User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def adopt_browser_timezone(*, user: User, timezone: str) -> bool:
+    """Use the browser's timezone (sent on sign-up and on the first login) while the account
+    still has the default; a timezone the person chose on their profile is never replaced."""
+    if user.timezone != User._meta.get_field("timezone").default or not timezone:
+        return False
+    try:
+        validate_timezone(timezone)
+    except ValidationError:
+        return False
+    user.timezone = timezone
+    user.save(update_fields=["timezone"])
+    return True

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import ProfileForm
+from dropspace import wording
 from dropspace.api.errors import ApiError
 
 
@@ -17,7 +18,7 @@ def profile(request):
         try:
             services.update_profile(user=user, **form.cleaned_data)
         except ApiError as error:
-            form.add_error(None, error.message)
+            wording.add_to_form(form, error)
         else:
             messages.success(request, "Profile saved.")
             return redirect("accounts:profile")

@@ -12,6 +12,7 @@ from billing import selectors as billing_selectors
 from developer import selectors, services
 from developer.forms import ApiKeyCreateForm, ApiKeyRenameForm
 from developer.models import ApiKey
+from dropspace import wording
 from dropspace.api.errors import ApiError, Code
 
 
@@ -36,12 +37,13 @@ def _get_active_key(request, key_id) -> ApiKey:
 
 def _add_service_error(form, error: ApiError) -> None:
     """Show a service's message next to the field it is about."""
+    message = wording.message_of(error)
     if error.code is Code.SERVER_009 or error.message.startswith("name"):
-        form.add_error("name", error.message)
+        form.add_error("name", message)
     elif error.message.startswith("scopes") and "scopes" in form.fields:
-        form.add_error("scopes", error.message.removeprefix("scopes: "))
+        form.add_error("scopes", message.removeprefix("Scopes: "))
     else:
-        form.add_error(None, error.message)
+        form.add_error(None, message)
 
 
 @login_required

@@ -4,6 +4,8 @@ change goes through the services."""
 
 from __future__ import annotations
 
+from django.urls import NoReverseMatch, reverse
+
 from connections import selectors as connection_selectors
 from connections.models import Connection
 from connections.platforms import GUIDED, adapter_class, hackernews, producthunt
@@ -14,6 +16,8 @@ LABELS = dict(Platform.choices)
 S = PostingLog.Status
 IN_FLIGHT = {S.PENDING, S.PUBLISHING}
 SCHEDULABLE = {"draft", "manual", "trigger", "scheduled", "failed", "cancelled"}
+# Who wrote a platform's text (its generated_by), as the page says it.
+WRITER_NAMES = {"offline": "the offline writer", "claude": "Claude", "user": "you"}
 
 
 # --- posting accounts -------------------------------------------------------------------------
@@ -57,7 +61,7 @@ def account_choices(launch: Launch, user) -> list[dict]:
 
 def _own_option(connection: Connection, chosen: set[str]) -> dict:
     value = f"{account_key(connection)}={connection.pk}"
-    name = connection.account_name or connection.entity_id
+    name = person_name(connection) or connection.entity_id
     kind = "" if connection.account_type == "personal" else f" ({connection.account_type})"
     return {
         "value": value,
@@ -111,15 +115,34 @@ def _status_row(log: PostingLog, connection: Connection | None) -> dict:
         "needs_reauth": needs_reauth,
         "deletable": deletable and adapter_class(log.platform).supports_delete,
         "guided": log.platform in GUIDED,
+        "view_url": view_url(log, connection),
     }
+
+
+def view_url(log: PostingLog, connection: Connection | None) -> str:
+    """Where "View post" leads: the post on its platform, the sandbox's own page for a
+    sandbox account (x.com has never seen it), nowhere once the post is deleted."""
+    if log.status == S.DELETED or not log.post_url:
+        return ""
+    if connection is not None and connection.is_sandbox and log.post_id:
+        try:
+            return reverse("sandbox:post", args=[log.post_id])
+        except NoReverseMatch:  # the sandbox is switched off: its posts have no page
+            return ""
+    return log.post_url
 
 
 def _account_name(log: PostingLog, connection: Connection | None) -> str:
     if log.target_key.startswith("dropspace:"):
         return "official dropspace account"
     if connection is not None:
-        return connection.account_name or log.target_key
+        return person_name(connection) or log.target_key
     return log.target_key
+
+
+def person_name(connection: Connection) -> str:
+    """The account as people call it: "Acme Inc", not its handle "acmeinc"."""
+    return connection.display_name or connection.account_name
 
 
 def _plain_words(log: PostingLog, needs_reauth: bool) -> str:
@@ -188,9 +211,9 @@ def _parts(entry: dict) -> list[tuple[str, str]]:
 
 
 def writers(launch: Launch) -> list[str]:
-    """Who wrote the launch's content, once each: "offline", "anthropic", "you"."""
+    """Who wrote the launch's content, once each, in words: "the offline writer", "you"."""
     names = (entry.get("generated_by") for entry in (launch.platform_contents or {}).values())
-    return list(dict.fromkeys("you" if n == "user" else n for n in names if n))
+    return list(dict.fromkeys(WRITER_NAMES.get(n, n) for n in names if n))
 
 
 def _kit(platform: str, launch: Launch, entry: dict):
@@ -216,10 +239,13 @@ BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 14, 6, 110, 150
 RATIO_FIELDS = {"upvoteRatio", "engagement"}
 
 
-def analytics_cards(data: dict) -> list[dict]:
-    """One card per post: its numbers and an inline SVG bar chart of the counts."""
+def analytics_cards(data: dict, logs: list[PostingLog]) -> list[dict]:
+    """One card per post: which account it is for, its numbers once (counts as bars, ratios
+    in words) and an inline SVG bar chart of the counts."""
+    connections = selectors.posting_connections(logs)
     cards = []
-    for entry in data["platforms"]:
+    # launch_analytics answers one entry per log, in the logs' order.
+    for entry, log in zip(data["platforms"], logs, strict=True):
         metrics = entry["metrics"] or {}
         numbers = [
             (name, metrics[name])
@@ -230,11 +256,31 @@ def analytics_cards(data: dict) -> list[dict]:
             {
                 **entry,
                 "label": LABELS.get(entry["platform"], entry["platform"]),
-                "numbers": numbers,
+                "account": _account_name(log, connections.get(log.connection_id)),
+                "post_url": view_url(log, connections.get(log.connection_id)),
                 "chart": _chart(numbers),
+                # Ratios share no scale with the bars: they are said in words, once.
+                "ratios": [(name, value) for name, value in numbers if name in RATIO_FIELDS],
+                "numbers": numbers,
             }
         )
     return cards
+
+
+def summary_words(logs: list[PostingLog]) -> dict:
+    """The page's counts: what went out, what failed, what is still on its way, and what
+    waits for the person to post it themselves (never counted as "pending")."""
+    counts = {"published": 0, "failed": 0, "waiting": 0, "yours": 0}
+    for log in logs:
+        if log.status in (S.SUCCESS, S.DELETED) or (log.status == S.MANUAL and log.post_url):
+            counts["published"] += 1
+        elif log.status == S.FAILED:
+            counts["failed"] += 1
+        elif log.status == S.MANUAL:
+            counts["yours"] += 1
+        else:
+            counts["waiting"] += 1
+    return counts
 
 
 def _chart(numbers: list[tuple[str, float]]) -> dict | None:

@@ -26,15 +26,17 @@ class Launch(models.Model):
     """One product announcement written for each of its platforms."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft"
-        MANUAL = "manual"  # ready; nothing to post automatically (no posting accounts chosen)
-        TRIGGER = "trigger"  # ready; posting accounts chosen, published on demand
-        SCHEDULED = "scheduled"  # ready; published at scheduled_date
-        RUNNING = "running"
-        COMPLETED = "completed"
-        PARTIAL = "partial"
-        FAILED = "failed"
-        CANCELLED = "cancelled"
+        # The labels are what pages show (the API sends the values).
+        DRAFT = "draft", "Draft"
+        # ready; nothing to post automatically (no posting accounts chosen)
+        MANUAL = "manual", "Ready to post yourself"
+        TRIGGER = "trigger", "Ready to publish"  # ready; posting accounts chosen, on demand
+        SCHEDULED = "scheduled", "Scheduled"  # ready; published at scheduled_date
+        RUNNING = "running", "Publishing"
+        COMPLETED = "completed", "Published"
+        PARTIAL = "partial", "Partly published"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(
@@ -60,6 +62,9 @@ class Launch(models.Model):
     # retries exactly these.
     generation_failures = models.JSONField(default=dict)
     regeneration_count = models.PositiveIntegerField(default=0)
+    # {platform: [{"entry", "at"}, ...]}: the content each regeneration replaced, newest last,
+    # so the dashboard can undo it (launches.history).
+    content_history = models.JSONField(default=dict, blank=True)
     dropspace_platforms = models.JSONField(null=True, blank=True)
     # {"twitter": "<connection uuid>", "linkedin:organization:123": "<uuid>", ...}
     user_platform_accounts = models.JSONField(null=True, blank=True)
@@ -131,13 +136,15 @@ class PostingLog(models.Model):
     """One post of a launch on one platform account; filled by publishing, read by /status."""
 
     class Status(models.TextChoices):
-        PENDING = "pending"
-        PUBLISHING = "publishing"
-        SUCCESS = "success"
-        FAILED = "failed"
-        UNCONFIRMED = "unconfirmed"  # timed out with an unknown outcome: never retried blindly
-        DELETED = "deleted"
-        MANUAL = "manual"  # guided platforms (Product Hunt, Hacker News): posted by the person
+        PENDING = "pending", "Waiting"
+        PUBLISHING = "publishing", "Posting"
+        SUCCESS = "success", "Posted"
+        FAILED = "failed", "Failed"
+        # timed out with an unknown outcome: never retried blindly
+        UNCONFIRMED = "unconfirmed", "Not confirmed"
+        DELETED = "deleted", "Deleted"
+        # guided platforms (Product Hunt, Hacker News) and accountless ones: posted by the person
+        MANUAL = "manual", "Post it yourself"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     launch = models.ForeignKey(Launch, on_delete=models.CASCADE, related_name="posting_logs")

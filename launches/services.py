@@ -10,7 +10,7 @@ from django.utils import timezone
 from billing import services as billing
 from billing.models import Meter
 from dropspace.api.errors import ApiError, Code
-from launches import rules, selectors, writer
+from launches import history, rules, selectors, writer
 from launches.models import READY_STATUSES, Launch
 from launches.writer.product_page import product_page_text
 from personas.voice import voice_for
@@ -371,6 +371,9 @@ def _regenerate(launch: Launch, platforms: list[str]) -> Generation:
         _ensure_can_regenerate(locked)  # another regeneration may have finished meanwhile
         # Take only what was written: an edit saved meanwhile to another platform stays.
         written = {p: launch.platform_contents[p] for p in generation.platforms_generated}
+        locked.content_history = history.remember(
+            locked.content_history, locked.platform_contents, written
+        )
         locked.platform_contents = {**locked.platform_contents, **written}
         failures = {p: v for p, v in locked.generation_failures.items() if p not in platforms}
         failures.update({p: launch.generation_failures[p] for p in generation.failures})
@@ -379,6 +382,7 @@ def _regenerate(launch: Launch, platforms: list[str]) -> Generation:
         locked.save(
             update_fields=[
                 "platform_contents",
+                "content_history",
                 "generation_failures",
                 "regeneration_count",
                 "updated_at",
@@ -386,6 +390,23 @@ def _regenerate(launch: Launch, platforms: list[str]) -> Generation:
         )
     launch.refresh_from_db()
     return generation
+
+
+def undo_regeneration(*, launch: Launch, platform: str) -> Launch:
+    """Put back the text ``platform`` had before its last regeneration.
+
+    Raises 400 SERVER_002 when there is no earlier version, 409 LAUNCH_003 when not editable.
+    """
+    with transaction.atomic():
+        locked = Launch.objects.select_for_update().get(pk=launch.pk)
+        _check_can_write(locked)
+        previous = history.latest(locked.content_history, platform)
+        if previous is None or platform not in locked.platforms:
+            raise ApiError(Code.SERVER_002, "there is no earlier version to restore")
+        locked.platform_contents = {**locked.platform_contents, platform: previous["entry"]}
+        locked.content_history = history.without_latest(locked.content_history, platform)
+        locked.save(update_fields=["platform_contents", "content_history", "updated_at"])
+    return locked
 
 
 def _run_writer(launch: Launch, platforms: list[str], *, on_unavailable: str) -> Generation:
@@ -432,4 +453,5 @@ def _brief(launch: Launch, platforms: list[str]) -> "writer.Brief":
         product_text=product_page_text(launch.product_url),
         voice=voice_for(launch.persona, platforms) if launch.persona else None,
         existing={p: launch.platform_contents.get(p) or {} for p in platforms},
+        variant=launch.regeneration_count,
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:launch_id>/", views.launch_detail, name="detail"),
     path("<uuid:launch_id>/save", views.launch_save, name="save"),
     path("<uuid:launch_id>/regenerate", views.launch_regenerate, name="regenerate"),
+    path("<uuid:launch_id>/undo", views.launch_undo, name="undo"),
     path("<uuid:launch_id>/cancel", views.launch_cancel, name="cancel"),
     path("<uuid:launch_id>/delete", views.launch_delete, name="delete"),
     path("<uuid:launch_id>/publish", views.launch_publish, name="publish"),

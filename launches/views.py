@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,8 +11,18 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from connections.platforms import GUIDED
+from dropspace import wording
 from dropspace.api.errors import ApiError
-from launches import analytics, dashboard, deletion, rules, selectors, services, writer
+from launches import (
+    analytics,
+    dashboard,
+    deletion,
+    history,
+    rules,
+    selectors,
+    services,
+    writer,
+)
 from launches.forms import (
     FIELD_OF_PATH,
     LaunchCreateForm,
@@ -24,6 +35,7 @@ from launches.publishing import services as publishing
 
 PAGE_SIZE = 20
 LABELS = dict(Platform.choices)
+WRITER_NAMES = dashboard.WRITER_NAMES
 
 
 @login_required
@@ -33,7 +45,7 @@ def launch_list(request):
         status = ""
     launches = selectors.launch_list_for(request.user, status=status or None)
     page = Paginator(launches, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": Launch.Status.values}
+    context = {"page": page, "status": status, "statuses": Launch.Status.choices}
     template = "launches/list.html#launch-table" if request.htmx else "launches/list.html"
     return render(request, template, context)
 
@@ -55,9 +67,7 @@ def launch_create(request):
 
 
 def _add_form_errors(form, exc: ApiError) -> None:
-    for item in exc.details or [{"field": "", "message": exc.message}]:
-        field = FIELD_OF_PATH.get(item["field"].split(".")[0])
-        form.add_error(field if field in form.fields else None, item["message"])
+    wording.add_to_form(form, exc, FIELD_OF_PATH)
 
 
 @login_required
@@ -92,17 +102,36 @@ def launch_save(request, launch_id):
     schedule = ScheduleForm(request.POST)
     if "scheduled_date" in request.POST and schedule.is_valid():
         changes.update(schedule.changes(launch.scheduled_date))
-    problems, message = [], "Saved."
     if schedule.errors and "scheduled_date" in request.POST:
-        problems = [{"field": "scheduled_date", "message": schedule.errors["scheduled_date"][0]}]
+        # Nothing is saved, but every other problem is shown now too, not after the next try.
+        problems = [
+            {"field": "scheduled_date", "message": f"Scheduled time: {message}"}
+            for message in schedule.errors["scheduled_date"]
+        ] + _problems_of_update(launch, request.user, changes)
         _keep_unsaved(launch, changes)
-        return _render_editor(request, launch, problems=problems)
+        return _render_editor(request, launch, problems=problems, unsaved=True)
     try:
         launch = services.update_launch(launch=launch, by=request.user, changes=changes)
     except ApiError as exc:
-        problems, message = exc.details or [{"field": "", "message": exc.message}], ""
         _keep_unsaved(launch, changes)
-    return _render_editor(request, launch, problems=problems, notice=message)
+        return _render_editor(request, launch, problems=wording.problems_of(exc), unsaved=True)
+    return _render_editor(request, launch, notice="Saved.")
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _problems_of_update(launch: Launch, user, changes: dict) -> list[dict]:
+    """What update_launch would refuse in ``changes``, without keeping anything."""
+    try:
+        with transaction.atomic():
+            services.update_launch(launch=launch, by=user, changes=dict(changes))
+            raise _DryRun  # roll back: the caller shows the problems, nothing is saved
+    except _DryRun:
+        return []
+    except ApiError as exc:
+        return wording.problems_of(exc)
 
 
 def _keep_unsaved(launch: Launch, changes: dict) -> None:
@@ -117,31 +146,84 @@ def _keep_unsaved(launch: Launch, changes: dict) -> None:
 @login_required
 @require_POST
 def launch_regenerate(request, launch_id):
+    """Rewrite one platform (or all). Text a person wrote is replaced only once they confirm;
+    the replaced version is kept, so Undo brings it back."""
     launch = selectors.get_launch_for_user(request.user, launch_id)
     platform = request.POST.get("platform") or None
+    targets = [platform] if platform in launch.platforms else list(launch.platforms)
+    typed = contents_from_post(request.POST, launch.platforms, launch.platform_contents)
+    unsaved = _unsaved(launch, typed, targets)
+    saved_edits = history.edited_by_person(launch.platform_contents, targets)
+    edited = list(dict.fromkeys(unsaved + saved_edits))
+    if edited and request.POST.get("confirmed") != "yes":
+        _keep_typed(launch, typed)
+        confirm = {"platform": platform or "", "labels": [LABELS[p] for p in edited]}
+        return _render_editor(request, launch, confirm=confirm, tab=platform)
     problems, notice = [], ""
     try:
+        if unsaved:  # keep what was typed as the version Undo brings back
+            changes = {"platform_contents": {p: typed[p] for p in unsaved}}
+            launch = services.update_launch(launch=launch, by=request.user, changes=changes)
         generation = services.generate_content(
             launch=launch, platforms=[platform] if platform else None
         )
     except ApiError as exc:
-        problems = [{"field": "", "message": exc.message}]
-    else:
-        notice = _generation_notice(generation)
-        if generation.failures:
-            problems = [
-                {"field": f"platform_contents.{p}", "message": f"Could not write it: {message}"}
-                for p, message in generation.failures.items()
-            ]
+        problems = wording.problems_of(exc)
+        _keep_typed(launch, typed)
+        return _render_editor(request, launch, problems=problems, tab=platform)
+    notice = _generation_notice(generation)
+    if generation.failures:
+        problems = [
+            {"field": f"platform_contents.{p}", "message": f"Could not write it: {message}"}
+            for p, message in generation.failures.items()
+        ]
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     return _render_editor(request, launch, problems=problems, notice=notice, tab=platform)
+
+
+def _unsaved(launch: Launch, typed: dict, platforms: list[str]) -> list[str]:
+    """The platforms whose text in the editor differs from the saved text."""
+
+    def text(entry: dict) -> dict:
+        return {
+            key: value.replace("\r\n", "\n") if isinstance(value, str) else value
+            for key, value in entry.items()
+            if key in rules.TEXT_FIELDS and value not in ("", None, [])
+        }
+
+    return [
+        platform
+        for platform in platforms
+        if platform in typed
+        and text(rules.merge_platform_contents(launch.platform_contents, typed)[platform])
+        != text(launch.platform_contents.get(platform) or {})
+    ]
+
+
+def _keep_typed(launch: Launch, typed: dict) -> None:
+    launch.platform_contents = rules.merge_platform_contents(launch.platform_contents, typed)
+
+
+@login_required
+@require_POST
+def launch_undo(request, launch_id):
+    """Bring back the text a platform had before its last regeneration."""
+    launch = selectors.get_launch_for_user(request.user, launch_id)
+    platform = request.POST.get("platform") or ""
+    try:
+        launch = services.undo_regeneration(launch=launch, platform=platform)
+    except ApiError as exc:
+        return _render_editor(request, launch, problems=wording.problems_of(exc), tab=platform)
+    notice = f"Restored the earlier {LABELS.get(platform, platform)} text."
+    launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
+    return _render_editor(request, launch, notice=notice, tab=platform)
 
 
 def _generation_notice(generation: services.Generation) -> str:
     if not generation.platforms_generated:
         return ""
     names = ", ".join(LABELS[p] for p in generation.platforms_generated)
-    return f"Rewritten by the {generation.writer} writer: {names}."
+    return f"Rewritten by {dashboard.WRITER_NAMES[generation.writer]}: {names}."
 
 
 @login_required
@@ -154,7 +236,7 @@ def launch_cancel(request, launch_id):
             launch=launch, by=request.user, changes={"status": Launch.Status.CANCELLED}
         )
     except ApiError as exc:
-        problems = [{"field": "", "message": exc.message}]
+        problems = wording.problems_of(exc)
     return _render_editor(
         request, launch, problems=problems, notice="" if problems else "Cancelled."
     )
@@ -167,19 +249,23 @@ def launch_delete(request, launch_id):
     try:
         services.delete_launch(launch=launch)
     except ApiError as exc:
-        return _render_editor(request, launch, problems=[{"field": "", "message": exc.message}])
+        return _render_editor(request, launch, problems=wording.problems_of(exc))
     messages.success(request, f"Deleted “{launch.name}”.")
     if request.htmx:
         return HttpResponseClientRedirect("/launches/")
     return redirect("launches:list")
 
 
-def _render_editor(request, launch, *, problems=(), notice="", tab=None):
+def _render_editor(
+    request, launch, *, problems=(), notice="", tab=None, confirm=None, unsaved=False
+):
     context = _editor_context(launch, problems=problems, notice=notice, tab=tab)
+    context["confirm"] = confirm
+    context["unsaved"] = unsaved  # the problems stopped a save: what is shown was typed
     context["personas"] = selectors.personas_for(request.user)
     if request.htmx:
         return render(request, "launches/detail.html#editor", context)
-    if notice and not problems:
+    if notice and not problems and not confirm:
         messages.success(request, notice)
         return redirect("launches:detail", launch_id=launch.pk)
     return render(request, "launches/detail.html", _full_page_context(context, request.user))
@@ -187,25 +273,38 @@ def _render_editor(request, launch, *, problems=(), notice="", tab=None):
 
 def _editor_context(launch: Launch, *, problems=(), notice="", tab=None) -> dict:
     by_field = {item["field"]: item["message"] for item in problems}
-    general = [item["message"] for item in problems if not item["field"]]
     tabs = [_tab(launch, platform, by_field) for platform in launch.platforms]
+    flagged = [t["platform"] for t in tabs if t["has_problem"]]
+    if tab not in launch.platforms:
+        tab = (flagged or launch.platforms or [None])[0]
     return {
         "launch": launch,
         "tabs": tabs,
-        "active_tab": tab if tab in launch.platforms else (launch.platforms or [None])[0],
+        "active_tab": tab,
+        "edited_labels": [t["label"] for t in tabs if t["edited"]],
+        # Every problem at once, in words, each leading to the tab it is on.
+        "problems": [
+            {"message": item["message"], "tab": _platform_of(item["field"], launch.platforms)}
+            for item in problems
+        ],
         "errors": by_field,
         "name_error": by_field.get("name"),
         "description_error": by_field.get("product_description"),
         "schedule_error": by_field.get("scheduled_date") or by_field.get("status"),
         "persona_error": by_field.get("persona_id"),
-        "general_errors": general
-        + [m for f, m in by_field.items() if f.startswith("user_platform")],
         "notice": notice,
         "writer": writer.active_writer(),
         "posting_status": selectors.posting_status(launch) if _has_logs(launch) else {},
-        "privacy_levels": rules.PRIVACY_LEVELS,
-        "tiktok_flags": rules.TIKTOK_FLAGS,
+        "privacy_levels": [(v, wording.PRIVACY_NAMES[v]) for v in rules.PRIVACY_LEVELS],
+        "tiktok_flags": [(f, wording.TIKTOK_FLAG_NAMES[f]) for f in rules.TIKTOK_FLAGS],
     }
+
+
+def _platform_of(field: str, platforms: list[str]) -> str:
+    parts = field.split(".")
+    if parts[0] == "platform_contents" and len(parts) > 1 and parts[1] in platforms:
+        return parts[1]
+    return ""
 
 
 def _has_logs(launch: Launch) -> bool:
@@ -246,7 +345,11 @@ def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
             (m for f, m in by_field.items() if f.startswith(f"{prefix}.tiktok_settings")), None
         ),
         "platform_error": by_field.get(prefix),
+        "has_problem": any(f == prefix or f.startswith(f"{prefix}.") for f in by_field),
         "generated_by": entry.get("generated_by"),
+        "written_by": WRITER_NAMES.get(entry.get("generated_by"), ""),
+        "edited": entry.get("generated_by") == "user" and rules.has_content(entry),
+        "can_undo": history.latest(launch.content_history, platform) is not None,
         "failure": (launch.generation_failures.get(platform) or {}).get("message"),
     }
 
@@ -286,9 +389,11 @@ def _act(request, launch: Launch, action, success: str):
     try:
         result = action()
     except ApiError as exc:
-        problems = [item["message"] for item in exc.details or [] if isinstance(item, dict)]
-        details = "; ".join(dict.fromkeys(problems))  # every problem once, in order
-        messages.error(request, f"Fix these first: {details}." if details else exc.message)
+        problems = wording.problems_of(exc)
+        if len(problems) > 1 or exc.details:
+            messages.error(request, "Fix these first:")
+        for problem in problems:  # every problem at once, each in its own words
+            messages.error(request, problem["message"])
     else:
         messages.success(request, success.format(result=result))
     return redirect("launches:detail", launch_id=launch.pk)
@@ -405,7 +510,13 @@ def launch_analytics(request, launch_id):
     """The analytics fragment (loaded after the page: it may ask the platforms)."""
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     data = analytics.launch_analytics(launch=launch)
-    context = {"launch": launch, "data": data, "cards": dashboard.analytics_cards(data)}
+    logs = list(launch.posting_logs.all())
+    context = {
+        "launch": launch,
+        "data": data,
+        "cards": dashboard.analytics_cards(data, logs),
+        "counts": dashboard.summary_words(logs),
+    }
     template = "launches/_publishing.html#analytics" if request.htmx else "launches/analytics.html"
     return render(request, template, context)
 

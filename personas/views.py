@@ -10,6 +10,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from billing import selectors as billing_selectors
 from connections import selectors as connection_selectors
+from dropspace import wording
 from dropspace.api.errors import ApiError
 from personas import analysis, selectors, services
 from personas.forms import (
@@ -42,7 +43,8 @@ def persona_list(request):
         try:
             persona = services.create_persona(owner=request.user, name=form.cleaned_data["name"])
         except ApiError as error:
-            form.add_error("name" if _field_of(error) == "name" else None, error.message)
+            field = "name" if _field_of(error) == "name" else None
+            form.add_error(field, wording.message_of(error))
         else:
             return redirect("personas:detail", persona_id=persona.pk)
     personas = selectors.personas_visible_to(request.user)
@@ -75,7 +77,7 @@ def edit(request, persona_id):
             services.update_persona(persona=persona, **form.cleaned_data)
         except ApiError as error:
             field = _field_of(error)
-            form.add_error(field if field in form.fields else None, error.message)
+            form.add_error(field if field in form.fields else None, wording.message_of(error))
         else:
             if not request.htmx:
                 messages.success(request, "Voice attributes saved.")
@@ -99,7 +101,7 @@ def add_samples(request, persona_id):
                 persona=persona, source=source, text=form.cleaned_data["text"]
             )
         except ApiError as error:
-            form.add_error("text", error.message.split(": ", 1)[-1])
+            form.add_error("text", wording.message_of(error).split(": ", 1)[-1])
         else:
             notice = f"Added {added} sample{'s'[: added != 1]}" + (
                 f", skipped {skipped} duplicate{'s'[: skipped != 1]}." if skipped else "."
@@ -135,7 +137,8 @@ def import_samples(request, persona_id):
         result = services.import_samples(persona=persona, connection=connection)
     except ApiError as error:
         persona.refresh_from_db()
-        return _samples_response(request, persona, connection.platform, import_error=error.message)
+        message = wording.message_of(error)
+        return _samples_response(request, persona, connection.platform, import_error=message)
     persona.refresh_from_db()
     notice = _import_notice(result, connection)
     return _samples_response(request, persona, result["source"], notice=notice)
@@ -167,7 +170,7 @@ def analyze(request, persona_id):
                 include_custom_samples=form.cleaned_data["include_custom_samples"],
             )
         except ApiError as exc:
-            error = exc.message
+            error = wording.message_of(exc)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -182,7 +185,7 @@ def delete(request, persona_id):
     try:
         services.delete_persona(persona=persona)
     except ApiError as error:
-        messages.error(request, error.message)
+        messages.error(request, wording.message_of(error))
         target = reverse("personas:detail", kwargs={"persona_id": persona.pk})
     else:
         messages.success(request, f"Persona “{persona.name}” deleted.")

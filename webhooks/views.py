@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from billing import selectors as billing_selectors
+from dropspace import wording
 from dropspace.api.errors import ApiError
 from webhooks import catalog, selectors, services
 from webhooks.forms import EndpointForm
@@ -203,9 +204,7 @@ def _remember_secret(request, endpoint) -> None:
 
 
 def _add_error(form, error: ApiError) -> None:
-    field = (error.details or [{}])[0].get("field")
-    message = error.details[0]["message"] if field in form.fields else error.message
-    form.add_error(field if field in form.fields else None, message)
+    wording.add_to_form(form, error)
 
 
 def _duration(delay) -> str:

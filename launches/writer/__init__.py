@@ -24,6 +24,9 @@ class Brief:
     voice: Voice | None = None
     # Existing fields a platform's content must honour (e.g. reddit's chosen subreddits).
     existing: dict[str, dict] = field(default_factory=dict)
+    # Which draft this is (the launch's regeneration count): the offline writer words each
+    # draft differently, so "Regenerate" gives a new draft rather than the same text.
+    variant: int = 0
 
 
 @dataclass

@@ -3,6 +3,16 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // Sign-up and login send the browser's timezone, so dates are not shown in UTC by default.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    document.querySelectorAll("input[data-browser-timezone]").forEach(function (input) {
+      if (zone && !input.value) input.value = zone;
+    });
+  } catch (error) {
+    /* an old browser without Intl time zones: the profile page still lets one choose */
+  }
+
   var CLOSE_ICON =
     '<svg class="icon" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" ' +
     'stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';

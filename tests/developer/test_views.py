@@ -119,7 +119,7 @@ def test_create_with_a_taken_name_shows_the_service_error(logged_in_client, api_
     )
     html = response.content.decode()
     assert 'id="id_name_error"' in html
-    assert "an api key with this name already exists" in html
+    assert "An API key with this name already exists." in html
     assert ApiKey.objects.filter(name="CI pipeline").count() == 1
 
 
@@ -139,7 +139,7 @@ def test_create_beyond_the_limit_shows_the_service_message(logged_in_client, use
     )
     html = response.content.decode()
     assert 'class="alert alert-error" role="alert"' in html
-    assert "maximum 1 active API keys allowed" in html
+    assert "Maximum 1 active API keys allowed" in html
 
 
 def test_create_needs_post(logged_in_client):
@@ -174,7 +174,7 @@ def test_rename_htmx_conflict_stays_in_edit_mode_with_the_error(logged_in_client
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "an api key with this name already exists" in html
+    assert "An API key with this name already exists." in html
     assert 'aria-invalid="true"' in html
     api_key.refresh_from_db()
     assert api_key.name == "CI pipeline"

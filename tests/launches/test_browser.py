@@ -69,7 +69,7 @@ def test_launch_editor_in_a_real_browser(live_server, person):
     with browser_page() as page:
         log_in(page, live_server)
         create_launch(page)
-        expect(page.get_by_text("written by: offline").first).to_be_visible()
+        expect(page.get_by_text("written by the offline writer").first).to_be_visible()
         page.screenshot(path="/tmp/dropspace-launch-editor.png", full_page=True)
 
         first = page.locator("textarea[name=twitter-thread]").first
@@ -91,6 +91,20 @@ def test_launch_editor_in_a_real_browser(live_server, person):
         page.get_by_role("button", name="Regenerate Reddit").click()
         expect(page.get_by_text("Rewritten by the offline writer: Reddit.")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-launch-regenerated.png", full_page=True)
+
+        # The thread was edited by hand: regenerating it asks first, and Undo brings it back.
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.get_by_role("tab", name="Twitter / X").click()
+        page.get_by_role("button", name="Regenerate Twitter / X").click()
+        expect(page.get_by_text("Rewritten by the offline writer: Twitter / X.")).to_be_visible()
+        assert "You edited the Twitter / X text" in asked[0]
+        expect(page.locator("textarea[name=twitter-thread]").first).not_to_have_value(
+            "second tweet"
+        )
+        page.get_by_role("button", name="Undo regenerate").click()
+        expect(page.get_by_text("Restored the earlier Twitter / X text.")).to_be_visible()
+        expect(page.locator("textarea[name=twitter-thread]").first).to_have_value("second tweet")
 
     launch = Launch.objects.get()
     assert launch.platform_contents["twitter"]["thread"] == ["second tweet", TWEET]

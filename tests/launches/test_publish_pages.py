@@ -119,10 +119,10 @@ def test_schedule_errors_are_told(logged_in_client, user):
     assert flashes(response) == ["Choose a date and time to schedule the launch."]
     past = (timezone.now() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = logged_in_client.post(f"/launches/{launch.pk}/schedule", {"scheduled_date": past})
-    assert (
-        flashes(response)[-1]
-        == "Fix these first: scheduled_date must be at least 15 minutes from now."
-    )
+    assert flashes(response)[-2:] == [
+        "Fix these first:",
+        "Scheduled time must be at least 15 minutes from now.",
+    ]
     launch.refresh_from_db()
     assert launch.scheduled_date is None
 
@@ -157,7 +157,8 @@ def test_publish_now_then_live_status_until_completed(
     )
     response = logged_in_client.post(f"/launches/{launch.pk}/publish")
     assert flashes(response) == [
-        "Fix these first: hackernews has no content yet: write or generate it."
+        "Fix these first:",
+        "Hacker News has no content yet: write or generate it.",
     ]
     launch.platform_contents["hackernews"]["content"] = "We built Acme."
     launch.save()
@@ -197,7 +198,7 @@ def test_publish_problems_are_told_in_plain_words(logged_in_client, user, make_p
         platforms=["twitter"],
     )
     response = logged_in_client.post(f"/launches/{launch.pk}/publish")
-    assert flashes(response) == ["the launch is already publishing"]
+    assert flashes(response) == ["The launch is already publishing."]
 
 
 def test_retry_failed_from_the_panel(logged_in_client, user, make_platform_connection, rsps):
@@ -218,7 +219,7 @@ def test_retry_failed_from_the_panel(logged_in_client, user, make_platform_conne
     failed.refresh_from_db()
     assert failed.status == "pending"
     response = logged_in_client.post(f"/launches/{launch.pk}/retry")
-    assert flashes(response)[-1] == "the launch is already running"
+    assert flashes(response)[-1] == "The launch is already running."
 
 
 # --- live status ------------------------------------------------------------------------------
@@ -339,8 +340,17 @@ def test_mark_posted_rejects_a_bad_url_and_unknown_logs(logged_in_client, user):
 def test_analytics_fragment_with_numbers_and_charts(
     logged_in_client, user, make_platform_connection, rsps
 ):
-    launch, _ = launch_with_posts(user, make_platform_connection, ["twitter", "facebook"])
+    launch, _ = launch_with_posts(user, make_platform_connection, ["twitter"])
+    page_connection = make_platform_connection(
+        "facebook",
+        account_type="page",
+        display_name="Acme Bakery",
+        username="acmebakery",
+        entity_id="7001",
+    )
+    published(launch, "facebook", page_connection, target_key="facebook:page:7001")
     published(launch, "reddit", status="failed", post_id="", post_url="")
+    published(launch, "producthunt", status="manual", post_id="", post_url="")
     html = page(logged_in_client, launch)
     assert f'hx-get="/launches/{launch.pk}/analytics" hx-trigger="load"' in html
     rsps.get(
@@ -352,12 +362,19 @@ def test_analytics_fragment_with_numbers_and_charts(
         fragment = page(logged_in_client, launch, "analytics", **HX)
     assert "<html" not in fragment
     assert fragment.count('<svg class="bar-chart"') == 1  # facebook has no numbers yet
-    assert "<dt>likes</dt><dd>42</dd>" in fragment
-    assert "<dt>impressions</dt><dd>1500</dd>" in fragment
+    # Each number once (the bar's value, no second list), each name in words.
+    assert fragment.count(">42<") == 1
+    assert fragment.count(">1500<") == 1
+    assert 'class="bar-label">Likes<' in fragment
+    assert 'class="bar-label">Link clicks<' in fragment
+    assert "urlClicks" not in fragment
+    assert 'Facebook <span class="muted small">· Acme Bakery</span>' in fragment
     assert 'data-cache-status="refreshed"' in fragment
     assert 'data-cache-status="unavailable"' in fragment
     assert 'width="150"' in fragment  # the biggest number fills the bar
-    assert "2 published · 1 failed · 0 pending" in fragment
+    # The Product Hunt post waits for the person: it is not "pending".
+    assert "2 published · 1 failed · 1 for you to post" in fragment
+    assert "pending" not in fragment
     full = page(logged_in_client, launch, "analytics")
     assert "<html" in full
     assert "<h1>Analytics</h1>" in full
@@ -469,7 +486,7 @@ def test_one_header_with_one_status_badge_the_facts_and_the_actions(
     assert "badge-scheduled" in header
     assert "Jan 10, 2099 09:30 EST" in header  # the scheduled time in the person's timezone
     assert '<span class="chip">Twitter / X</span><span class="chip">Hacker News</span>' in header
-    assert "offline, you" in header  # who wrote the content
+    assert "the offline writer, you" in header  # who wrote the content
     for action in ("Publish now", "Reschedule…", "Unschedule", "Cancel launch", "Delete"):
         assert action in header, action
     assert html.count('name="scheduled_date"') == 1  # one schedule control, in the side column

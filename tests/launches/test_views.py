@@ -103,7 +103,7 @@ def test_detail_shows_tabs_counters_and_writer(logged_in_client, user):
     assert page.count('role="tab"') == 3
     assert page.count('name="twitter-thread"') == 2
     assert 'data-count="twitter"' in page
-    assert "written by: offline" in page
+    assert "written by the offline writer" in page
     assert 'value="webdev"' in page
     assert "PUBLIC_TO_EVERYONE" in page
     assert "launches/editor.js" in page
@@ -143,7 +143,7 @@ def test_save_error_is_shown_next_to_the_tweet_and_nothing_is_saved(logged_in_cl
         **HX,
     )
     page = response.content.decode()
-    assert "281 weighted characters" in page
+    assert "Tweet 2 is 281 characters long as X counts them; the limit is 280." in page
     assert "x" * 281 in page  # what was typed stays in the editor
     launch.refresh_from_db()
     assert launch.name == "Acme launch"
@@ -151,7 +151,7 @@ def test_save_error_is_shown_next_to_the_tweet_and_nothing_is_saved(logged_in_cl
 
 def test_regenerate_one_platform_with_htmx(logged_in_client, launch):
     response = logged_in_client.post(
-        f"/launches/{launch.pk}/regenerate", {"platform": "linkedin"}, **HX
+        f"/launches/{launch.pk}/regenerate", {"platform": "linkedin", "confirmed": "yes"}, **HX
     )
     assert response.status_code == 200
     assert "Rewritten by the offline writer: LinkedIn." in response.content.decode()
@@ -161,7 +161,7 @@ def test_regenerate_one_platform_with_htmx(logged_in_client, launch):
 
 
 def test_regenerate_all_without_htmx_redirects(logged_in_client, launch):
-    response = logged_in_client.post(f"/launches/{launch.pk}/regenerate")
+    response = logged_in_client.post(f"/launches/{launch.pk}/regenerate", {"confirmed": "yes"})
     assert response.status_code == 302
     launch.refresh_from_db()
     assert launch.platform_contents["twitter"]["generated_by"] == "offline"
@@ -169,8 +169,10 @@ def test_regenerate_all_without_htmx_redirects(logged_in_client, launch):
 
 def test_regenerate_limit_is_shown(logged_in_client, launch, settings):
     settings.BILLING_PLANS = {"starter": {"regenerations_per_launch": 0}}
-    response = logged_in_client.post(f"/launches/{launch.pk}/regenerate", **HX)
-    assert "regeneration limit reached" in response.content.decode()
+    response = logged_in_client.post(
+        f"/launches/{launch.pk}/regenerate", {"confirmed": "yes"}, **HX
+    )
+    assert "Regeneration limit reached" in response.content.decode()
 
 
 def test_cancel_and_delete(logged_in_client, launch):

@@ -1,6 +1,8 @@
 """The writers: Claude mocked at the HTTP transport (real Messages API shapes), and the
 offline writer, property-tested against every limit."""
 
+import re
+
 import httpx
 import pytest
 from hypothesis import HealthCheck, example, given
@@ -12,6 +14,7 @@ from launches import rules, services, writer
 from launches.models import Launch
 from launches.writer import offline, output
 from launches.writer.claude import TOOL_NAME
+from launches.writer.offline import text as offline_text
 from personas.models import Persona
 from personas.voice import Voice
 from tests.launches.factories import LaunchFactory
@@ -341,7 +344,7 @@ def test_offline_writer_applies_the_persona_style():
         voice=voice,
     )
     content = offline.write(brief).contents["linkedin"]["content"]
-    assert "🚀✨" in content
+    assert sum(content.count(e) for e in offline.EMOJI) == 2
     assert content.count("#") == 1
     assert "\n\n" not in content
 
@@ -385,3 +388,244 @@ def test_private_product_url_is_never_fetched(user, no_real_http):
     assert product_page_text("http://127.0.0.1:8000/admin/") == ""
     assert product_page_text("http://169.254.169.254/latest/meta-data") == ""
     assert len(no_real_http.calls) == 0
+
+
+# --- offline writer: drafts a person would post -----------------------------------------------
+
+LONG_DESCRIPTION = (
+    "Acme Changelog turns merged pull requests into release notes your customers actually "
+    "read. Connect a GitHub repository and every merged pull request becomes a draft entry, "
+    "grouped by feature, fix and improvement. You edit the wording, pick what ships, and "
+    "publish a changelog page, an RSS feed and an email digest in one click. Teams that used "
+    "to spend a Friday afternoon writing release notes now spend ten minutes."
+)
+PAGE = (
+    "Acme Changelog - release notes on autopilot\nPricing\nSign in\n"
+    "Every merged pull request becomes a draft entry, written in plain language.\n"
+    "Group entries by feature, fix and improvement without touching a spreadsheet.\n"
+    "Publish to a hosted changelog page, an RSS feed and an email digest at once.\n"
+    "Works with GitHub and GitLab, and keeps your labels as categories."
+)
+SUBREDDITS = [{"name": "webdev"}, {"name": "SideProject"}, {"name": "startups"}]
+
+
+def changelog_brief(**overrides) -> writer.Brief:
+    fields = {
+        "title": "Acme Changelog",
+        "description": LONG_DESCRIPTION,
+        "platforms": tuple(rules.PLATFORMS),
+        "product_url": "https://acme.dev/changelog",
+        "product_text": PAGE,
+        "existing": {"reddit": {"subreddits": SUBREDDITS}},
+    }
+    return writer.Brief(**{**fields, **overrides})
+
+
+def texts_of(entry: dict) -> list[str]:
+    """Every text a person would read in a platform's entry (a thread as one text)."""
+    texts = [entry.get(key) for key in ("title", "content", "maker_comment")]
+    if entry.get("thread"):
+        texts.append("\n\n".join(entry["thread"]))
+    for target in entry.get("subreddits") or []:
+        texts += [target.get("title"), target.get("content")]
+    return [text for text in texts if text]
+
+
+def writer_vocabulary(brief: writer.Brief) -> set[str]:
+    """The words a draft may use: the person's (cleaned as the writer reads them) and the
+    writer's own lines."""
+    from launches.writer.offline.platforms import LINES
+
+    theirs = " ".join(
+        offline_text.clean(part)
+        for part in (brief.title, brief.description, brief.product_text, brief.product_url)
+    )
+    subreddits = " ".join(
+        s["name"] for s in (brief.existing.get("reddit") or {}).get("subreddits", [])
+    )
+    ours = " ".join(line for lines in LINES.values() for line in lines)
+    return set(offline_text.tokens(f"{theirs} {ours} {subreddits} r"))
+
+
+def repeats_allowed(brief: writer.Brief) -> set:
+    """Runs of words said twice in a row that the person's own text already has."""
+    fields = (brief.title, brief.description, brief.product_text)
+    return set().union(
+        *(offline_text.doubled(offline_text.tokens(offline_text.clean(f))) for f in fields)
+    )
+
+
+def assert_reads_whole(brief: writer.Brief, written) -> None:
+    """No cut word, no added ellipsis, no stutter, no sentence said twice."""
+    vocabulary = writer_vocabulary(brief)
+    allowed = repeats_allowed(brief)
+    given = f"{brief.title} {brief.description} {brief.product_text}"
+    for platform, entry in written.contents.items():
+        for text in texts_of(entry):
+            words = offline_text.tokens(text)
+            assert set(words) <= vocabulary, (platform, set(words) - vocabulary, text)
+            assert "…" not in text or "…" in given, (platform, text)
+            assert offline_text.doubled(words) <= allowed, (platform, text)
+            said = [
+                tuple(offline_text.tokens(s))
+                for s in offline_text.sentences(text)
+                if len(offline_text.tokens(s)) >= 3
+            ]
+            assert len(said) == len(set(said)), (platform, text)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=text.map(lambda s: s[:200]),
+    description=text,
+    page=st.text(max_size=3000),
+    variant=st.integers(0, 50),
+    style=styles,
+)
+@example(
+    title="Acme Changelog",
+    description="Acme Changelog turns pull requests into a changelog people read.",
+    page="",
+    variant=0,
+    style=None,
+)
+def test_offline_writer_never_cuts_repeats_or_stutters(title, description, page, variant, style):
+    brief = writer.Brief(
+        title=title,
+        description=description,
+        platforms=tuple(rules.PLATFORMS),
+        product_url="https://acme.com",
+        product_text=page,
+        voice=Voice(name="v", style={"overall": style}) if style else None,
+        existing={"reddit": {"subreddits": SUBREDDITS}},
+        variant=variant,
+    )
+    written = offline.write(brief)
+    assert_reads_whole(brief, written)
+    for platform in rules.PLATFORMS:
+        assert output.problems_of(platform, written.contents[platform]) == []
+
+
+def test_the_issues_example_reads_like_a_person_wrote_it():
+    brief = changelog_brief(
+        description="Acme Changelog turns pull requests into a changelog people read.",
+        product_text="",
+    )
+    contents = offline.write(brief).contents
+    everything = "\n".join(t for entry in contents.values() for t in texts_of(entry))
+    assert "Acme Changelog Acme Changelog" not in everything.replace(".", "").replace(":", "")
+    assert "…" not in everything
+    for platform, entry in contents.items():  # the point is said, once, whole, everywhere
+        said = "\n".join(texts_of(entry))
+        assert said.count("pull requests into a changelog people read") >= 1, platform
+    for platform in ("twitter", "linkedin", "facebook", "tiktok", "substack"):
+        assert texts_of(contents[platform])[0].count("Acme Changelog") == 1, platform
+    assert contents["hackernews"]["title"] == (
+        "Show HN: Acme Changelog turns pull requests into a changelog people read"
+    )
+    # The 64-character lead does not fit 60: the tagline says what it does, without the name.
+    assert contents["producthunt"]["title"] == "Turns pull requests into a changelog people read"
+    assert_reads_whole(brief, offline.write(brief))
+
+
+def test_each_platform_gets_its_shape_and_a_sensible_length():
+    brief = changelog_brief()
+    contents = offline.write(brief).contents
+    thread = contents["twitter"]["thread"]
+    assert 3 <= len(thread) <= 6
+    assert LONG_DESCRIPTION.split(". ")[0] in thread[0]  # the hook tweet leads with the point
+    assert "https://acme.dev/changelog" in thread[-1]
+    linkedin = contents["linkedin"]["content"]
+    assert 800 <= len(linkedin) <= 3000
+    assert linkedin.count("\n\n") >= 4  # a story in short paragraphs
+    assert "→ " in linkedin  # the product page's points, one per line
+    for sentence in offline_text.sentences(LONG_DESCRIPTION):  # the whole description
+        assert sentence in linkedin
+        assert sentence in contents["hackernews"]["content"]
+    reddit = contents["reddit"]
+    assert [s["name"] for s in reddit["subreddits"]] == ["webdev", "SideProject", "startups"]
+    assert len({s["title"] for s in reddit["subreddits"]}) == 3  # no identical crossposts
+    assert reddit["subreddits"][0]["content"].startswith("Hi r/webdev,")
+    assert "?" in reddit["content"]  # it asks for feedback
+    assert contents["producthunt"]["title"] == "Release notes on autopilot"
+    assert 300 <= len(contents["producthunt"]["content"]) <= 500
+    assert contents["hackernews"]["title"] == "Show HN: Acme Changelog - release notes on autopilot"
+    assert 150 <= len(contents["facebook"]["content"]) <= 600
+    for platform in ("instagram", "tiktok"):
+        assert contents[platform]["content"].rstrip().split("\n")[-1].startswith("#")
+        assert "link in bio" in contents[platform]["content"].lower()
+    for platform in ("reddit", "hackernews", "producthunt"):  # their norms: no emoji, no tags
+        for text in texts_of(contents[platform]):
+            assert not any(e in text for e in offline.EMOJI)
+            assert "#" not in text
+
+
+def test_every_regeneration_is_worded_differently():
+    first = offline.write(changelog_brief(variant=0)).contents
+    second = offline.write(changelog_brief(variant=1)).contents
+    for platform in rules.PLATFORMS:
+        assert texts_of(first[platform]) != texts_of(second[platform]), platform
+
+
+def test_regenerate_gives_a_new_draft(user):
+    launch = LaunchFactory(
+        owner=user, product_description=LONG_DESCRIPTION, platforms=["linkedin", "twitter"]
+    )
+    services.generate_content(launch=launch)
+    before = launch.platform_contents["linkedin"]["content"]
+    services.generate_content(launch=launch)
+    assert launch.platform_contents["linkedin"]["content"] != before
+
+
+habits = st.fixed_dictionaries(
+    {
+        "emoji_per_post": st.floats(0, 6),
+        "hashtags_per_post": st.floats(0, 8),
+        "line_breaks": st.sampled_from(["none", "single", "double"]),
+        "avg_length": st.integers(50, 4000),
+        "uses_questions": st.booleans(),
+        "exclamation_rate": st.sampled_from([0.0, 0.8]),
+    }
+)
+
+
+@hsettings(max_examples=30, deadline=None)
+@given(style=habits, variant=st.integers(0, 9))
+def test_the_persona_habits_show_in_every_draft(style, variant):
+    from launches.writer.offline.habits import NORMS
+
+    brief = changelog_brief(voice=Voice(name="v", style={"overall": style}), variant=variant)
+    contents = offline.write(brief).contents
+    available = len(offline.material_of(brief).keywords)
+    for platform in ("linkedin", "facebook", "instagram", "tiktok", "substack"):
+        norm, content = NORMS[platform], contents[platform]["content"]
+        emoji = min(round(style["emoji_per_post"]), norm.emoji_max)
+        tags = min(round(style["hashtags_per_post"]), norm.hashtags_max, available)
+        assert sum(content.count(e) for e in offline.EMOJI) == emoji, (platform, content)
+        assert len(re.findall(r"#\w+", content)) == tags, (platform, content)
+        if style["line_breaks"] == "none":
+            assert "\n" not in content, platform
+        elif style["line_breaks"] == "single":
+            assert "\n\n" not in content, platform
+            assert "\n" in content, platform
+        else:
+            assert "\n\n" in content, platform
+        assert ("!" in content) == (style["exclamation_rate"] > 0.3), (platform, content)
+        target = max(norm.floor, min(rules.RULES[platform].content_max, style["avg_length"]))
+        assert len(content) <= max(target * 1.1, target + 120), (platform, len(content), target)
+    for platform in ("linkedin", "facebook", "substack"):
+        assert ("?" in contents[platform]["content"]) == style["uses_questions"], platform
+
+
+def test_a_longer_voice_gets_longer_drafts():
+    def linkedin(avg):
+        voice = Voice(name="v", style={"overall": {"avg_length": avg}})
+        return offline.write(changelog_brief(voice=voice)).contents["linkedin"]["content"]
+
+    assert len(linkedin(2500)) > 1.5 * len(linkedin(400))
+
+
+def test_a_lowercase_voice_gets_lowercase_lines():
+    voice = Voice(name="v", style={"overall": {"capitalisation": "mostly lowercase"}})
+    content = offline.write(changelog_brief(voice=voice)).contents["linkedin"]["content"]
+    assert content[0].islower()

@@ -86,7 +86,7 @@ def test_paste_past_the_50_limit_is_refused(logged_in_client, persona):
         {"source": "reddit", "text": "new one\n\nanother"},
         **hx("samples"),
     )
-    assert b"only 1 more reddit samples fit (at most 50 per source)" in response.content
+    assert b"Only 1 more Reddit samples fit (at most 50 per source)" in response.content
     persona.refresh_from_db()
     assert len(persona.reddit_samples) == 49
 

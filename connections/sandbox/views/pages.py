@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from connections.sandbox import selectors, services
-from connections.sandbox.models import SandboxFault
+from connections.sandbox.models import SandboxFault, SandboxPost
 from connections.sandbox.views.common import sandbox_only
 
 
@@ -43,6 +43,23 @@ def feed(request, account_id):
             "faults": account.faults.all(),
             "form": FaultForm(),
         },
+    )
+
+
+@sandbox_only
+@login_required
+def post(request, post_id):
+    """One sandbox post as its platform would show it: where the dashboard's "View post"
+    leads for a sandbox account (the real platform has never seen it)."""
+    visible = SandboxPost.objects.filter(account__in=selectors.accounts_visible_to(request.user))
+    # A stranger's post reads like a missing one.
+    item = get_object_or_404(visible.select_related("account"), post_id=post_id)
+    replies = SandboxPost.objects.filter(account=item.account, reply_to=item.post_id)
+    return render(
+        request,
+        "sandbox/post.html",
+        {"post": item, "account": item.account, "replies": replies},
+        status=410 if item.deleted_at else 200,
     )
 
 
