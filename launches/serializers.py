@@ -1,12 +1,13 @@
 """API shapes of launches. Shape only: the limits and rules are launches.rules."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dropspace.api.serializers import StrictSerializer
 from launches import analytics, deletion, rules, selectors
 from launches.models import REQUESTABLE_STATUSES, Launch, PostingLog
+
+NULLABLE_URI = {"type": ["string", "null"], "format": "uri"}
 
 
 def _text(**kwargs):
@@ -200,6 +201,9 @@ class PlatformsSerializer(StrictSerializer):
 
 class LaunchSerializer(serializers.ModelSerializer):
     persona_id = serializers.UUIDField(allow_null=True)
+    platforms = serializers.ListField(child=serializers.CharField())
+    dropspace_platforms = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    user_platform_accounts = serializers.DictField(child=serializers.CharField(), allow_null=True)
     product_url = serializers.SerializerMethodField()
     product_description = serializers.SerializerMethodField()
     media_mode = serializers.SerializerMethodField()
@@ -223,7 +227,7 @@ class LaunchSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_product_url(self, launch) -> str | None:
         return launch.product_url or None
 
@@ -429,7 +433,7 @@ class PostingLogSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_post_url(self, entry) -> str | None:
         return entry.post_url or None
 

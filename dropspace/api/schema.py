@@ -7,12 +7,17 @@ from rest_framework import serializers
 
 from developer.permissions import ANY_KEY, required_scope
 from dropspace.api.errors import Code
-from dropspace.api.serializers import ErrorEnvelopeSerializer
+from dropspace.api.serializers import (
+    NOT_ONLY_WHITESPACE,
+    ErrorEnvelopeSerializer,
+    StrictSerializer,
+)
 
 _envelopes: dict[type, type] = {}
 
 # Errors any authenticated operation can answer, added to each operation's responses.
 COMMON_ERRORS = [Code.AUTH_001, Code.AUTH_003, Code.RATE_001, Code.SERVER_001]
+BODY_TOO_LARGE = (Code.SERVER_002, 413, "request body larger than the server accepts (2.5 MB)")
 
 
 def only_public_api(endpoints):
@@ -91,9 +96,38 @@ class AutoSchema(openapi.AutoSchema):
                 responses[str(status)] = self._get_response_for_code(response, str(status))
         return responses
 
-    def _common_errors(self) -> list[Code]:
+    def _common_errors(self) -> list[Code | tuple]:
         any_key = self._scope() == ANY_KEY
         codes = [code for code in COMMON_ERRORS if not (any_key and code is Code.AUTH_003)]
         if self.method in ("POST", "PATCH", "PUT"):
             codes.append(Code.SERVER_002)
+            codes.append(BODY_TOO_LARGE)
+        elif self._has_query_parameters():
+            codes.append(Code.SERVER_002)  # a page, page_size or filter out of range
         return codes
+
+    def _has_query_parameters(self) -> bool:
+        return bool(self._get_pagination_parameters()) or any(
+            parameter.location == "query"
+            for parameter in self.get_override_parameters()
+            if hasattr(parameter, "location")
+        )
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        trimmed = isinstance(field, serializers.CharField) and field.trim_whitespace
+        if direction != "request":
+            return schema
+        if trimmed and not field.allow_blank:
+            schema.setdefault("pattern", NOT_ONLY_WHITESPACE)  # trimmed to "" is refused
+        if isinstance(field, serializers.ListField) and not field.allow_empty:
+            schema["minItems"] = max(schema.get("minItems", 0), 1)
+        if isinstance(field, serializers.DictField) and not field.allow_empty:
+            schema["minProperties"] = max(schema.get("minProperties", 0), 1)
+        return schema
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False  # StrictSerializer refuses unknown fields
+        return schema
