@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dropspace.api.serializers import NOT_ONLY_WHITESPACE, StrictSerializer
+from dropspace.api.serializers import NO_NUL_NOT_BLANK, StrictSerializer
 from personas.models import (
     ANALYSIS_PLATFORMS,
     MAX_SAMPLE_LENGTH,
@@ -91,7 +91,7 @@ SAMPLE_SCHEMA = {
     "type": "string",
     "minLength": 1,
     "maxLength": MAX_SAMPLE_LENGTH,
-    "pattern": NOT_ONLY_WHITESPACE,  # personas.services strips, then refuses an empty sample
+    "pattern": NO_NUL_NOT_BLANK,  # personas.services strips, then refuses an empty sample
 }
 
 

@@ -8,7 +8,8 @@ from rest_framework import serializers
 from developer.permissions import ANY_KEY, required_scope
 from dropspace.api.errors import Code
 from dropspace.api.serializers import (
-    NOT_ONLY_WHITESPACE,
+    NO_NUL,
+    NO_NUL_NOT_BLANK,
     ErrorEnvelopeSerializer,
     StrictSerializer,
 )
@@ -63,6 +64,13 @@ def _documented(entry: Code | tuple) -> tuple[int, str]:
     return status, f"{code.name}: {message[0] if message else code.default_message}"
 
 
+def _given(name: str, field) -> dict:
+    """The schema of a body that sets ``field`` (a null that means "not given" does not)."""
+    if getattr(field, "null_means_absent", False):
+        return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+    return {"required": [name]}
+
+
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "developer.authentication.ApiKeyAuthentication"
     name = "ApiKey"
@@ -113,13 +121,20 @@ class AutoSchema(openapi.AutoSchema):
             if hasattr(parameter, "location")
         )
 
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body and getattr(self.get_request_serializer(), "requires_a_field", False):
+            body["required"] = True  # an absent body sets no field
+        return body
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        trimmed = isinstance(field, serializers.CharField) and field.trim_whitespace
         if direction != "request":
             return schema
-        if trimmed and not field.allow_blank:
-            schema.setdefault("pattern", NOT_ONLY_WHITESPACE)  # trimmed to "" is refused
+        if isinstance(field, serializers.CharField) and "pattern" not in schema:
+            # DRF refuses NUL in every string; a trimmed one must keep a character.
+            blank_ok = field.allow_blank or not field.trim_whitespace
+            schema["pattern"] = NO_NUL if blank_ok else NO_NUL_NOT_BLANK
         if isinstance(field, serializers.ListField) and not field.allow_empty:
             schema["minItems"] = max(schema.get("minItems", 0), 1)
         if isinstance(field, serializers.DictField) and not field.allow_empty:
@@ -130,4 +145,6 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, StrictSerializer):
             schema["additionalProperties"] = False  # StrictSerializer refuses unknown fields
+            if serializer.requires_a_field:
+                schema["anyOf"] = [_given(name, field) for name, field in serializer.fields.items()]
         return schema

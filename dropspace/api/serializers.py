@@ -2,9 +2,11 @@
 
 from rest_framework import serializers
 
-# The pattern of a string that is not blank once trimmed: DRF (and our services) strip what
-# str.isspace() calls space, the same set as \s in Python's re.
-NOT_ONLY_WHITESPACE = r"\S"
+# Patterns of the strings DRF accepts: never a NUL character, and where a string is trimmed,
+# not blank once trimmed (DRF and our services strip what str.isspace() calls space, the same
+# set as \s in Python's re).
+NO_NUL = r"^[^\x00]*$"
+NO_NUL_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
 class StrictSerializer(serializers.Serializer):
@@ -15,7 +17,12 @@ class StrictSerializer(serializers.Serializer):
       were absent: JSON clients send nulls. (Fields where null means something, such as
       ``scheduled_date: null`` to unschedule, keep that meaning.)
     - A string field takes only strings: DRF would store ``0`` or ``1.5`` as "0" / "1.5".
+
+    ``requires_a_field``: the body must set at least one field (null "not given" ones do not
+    count); the view refuses an empty one, and the schema says so.
     """
+
+    requires_a_field = False
 
     def get_fields(self):
         fields = super().get_fields()

@@ -95,3 +95,67 @@ def test_pages_outside_the_api_keep_their_html_errors(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("url", ["http://[", "https://[::1", "ftp://example.com", "example.com"])
+def test_a_malformed_product_url_is_400(api, url):
+    body = {"title": "Acme", "product_description": "Acme", "platforms": ["twitter"]}
+    response = api.post("/v1/launches", {**body, "product_url": url}, format="json")
+    assert response.status_code == 400
+    assert error_code(response) == "SERVER_002"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/launches", {"title": "A", "product_description": "B", "platforms": ["twitter"]}),
+        ("/v1/personas", {"name": "Acme"}),
+        ("/v1/keys", {"name": "ci"}),
+    ],
+)
+def test_null_for_an_optional_field_means_not_given(api, path, body, dns):
+    nulls = {
+        "/v1/launches": ["product_url", "custom_content_reddit_title", "platform_contents"],
+        "/v1/personas": ["description", "tone", "terminology", "twitter_samples"],
+        "/v1/keys": ["scopes"],
+    }[path]
+    response = api.post(path, {**body, **dict.fromkeys(nulls)}, format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_null_for_an_optional_field_of_a_patch_changes_nothing(api):
+    created = api.post(
+        "/v1/launches",
+        {
+            "title": "A",
+            "product_description": "B",
+            "platforms": ["twitter"],
+            "product_url": "https://acme.example.com",
+        },
+        format="json",
+    ).json()["data"]
+    response = api.patch(
+        f"/v1/launches/{created['id']}", {"product_url": None, "name": "C"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["product_url"] == "https://acme.example.com"
+
+
+def test_a_required_field_sent_as_null_is_400(api):
+    response = api.post("/v1/keys", {"name": None}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "name"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/personas", {"name": "Acme", "linkedin_samples": [0]}, "linkedin_samples"),
+        ("/v1/personas", {"name": 5}, "name"),
+        ("/v1/keys", {"name": 1.5}, "name"),
+    ],
+)
+def test_a_number_for_a_string_field_is_400(api, path, body, field):
+    response = api.post(path, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == field
