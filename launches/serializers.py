@@ -276,7 +276,8 @@ class LaunchSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(NULLABLE_URI)
+    # As given: an http(s) URL with a host (launches.rules), not necessarily RFC 3986 clean.
+    @extend_schema_field({"type": ["string", "null"], "description": "null: no product page"})
     def get_product_url(self, launch) -> str | None:
         return launch.product_url or None
 
