@@ -217,7 +217,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Create launches with AI-written content per platform, publish them through your "
         "connected accounts, and follow every post. Authenticate with "
-        "`Authorization: Bearer ds_live_...`. Every POST accepts an `Idempotency-Key` header."
+        "`Authorization: Bearer ds_live_...`. Every POST accepts an `Idempotency-Key` header. "
+        "Request bodies are JSON objects of at most 2.5 MB (413 beyond); unknown fields are "
+        "refused, and `null` for an optional field means the field is not given (except where "
+        "a field documents what null does, such as `scheduled_date: null` to unschedule). "
+        'Every error, unknown routes included, is JSON: `{"error": {"code", "message"}}`.'
     ),
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
