@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from developer import ratelimit
 from developer.authentication import bearer_token, resolve_api_key
 from developer.models import IdempotencyRecord
 from dropspace.api.errors import Code, error_body
+from dropspace.api.exceptions import body_too_large
 
 logger = logging.getLogger(__name__)
 API_PREFIX = "/v1/"
@@ -82,7 +84,11 @@ class IdempotencyMiddleware:
             return _error(Code.SERVER_002, "Idempotency-Key must be 1-255 characters")
 
         scope = hashlib.sha256(bearer_token(request).encode()).hexdigest()
-        fingerprint = _fingerprint(request)
+        try:
+            fingerprint = _fingerprint(request)
+        except RequestDataTooBig:
+            too_large = body_too_large()
+            return JsonResponse(too_large.as_body(), status=too_large.status)
         record, conflict = _claim(scope, key, fingerprint)
         if conflict is not None:
             return conflict

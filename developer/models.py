@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dropspace.crypto import EncryptedBinaryField
+
 
 class Scope(models.TextChoices):
     READ = "read", "view launches, personas, media, and connections"
@@ -61,13 +63,15 @@ class ApiKey(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The remembered outcome of a POST sent with an ``Idempotency-Key`` header."""
+    """The remembered outcome of a POST sent with an ``Idempotency-Key`` header.
+
+    The body is encrypted: it can hold a new API key or a webhook signing secret for 24 hours."""
 
     scope = models.CharField(max_length=64, help_text="Hash of the credential that sent it.")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="Hash of method, path and body.")
     response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.BinaryField(null=True)
+    response_body = EncryptedBinaryField(null=True)
     response_content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

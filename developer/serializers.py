@@ -32,6 +32,8 @@ class ApiKeyCreateSerializer(StrictSerializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=Scope.choices),
         required=False,
+        allow_empty=False,
+        error_messages={"empty": "choose at least one scope"},
         help_text="default: read, write, publish, generate",
     )
 

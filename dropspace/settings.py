@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dropspace.api.middleware.JsonErrorsMiddleware",  # first: it sees every /v1/ response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,13 +226,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Create launches with AI-written content per platform, publish them through your "
         "connected accounts, and follow every post. Authenticate with "
-        "`Authorization: Bearer ds_live_...`. Every POST accepts an `Idempotency-Key` header."
+        "`Authorization: Bearer ds_live_...`. Every POST accepts an `Idempotency-Key` header. "
+        "Request bodies are JSON objects of at most 2.5 MB (413 beyond); unknown fields are "
+        "refused, and `null` for an optional field means the field is not given (except where "
+        "a field documents what null does, such as `scheduled_date: null` to unschedule). "
+        'Every error, unknown routes included, is JSON: `{"error": {"code", "message"}}`.'
     ),
     "VERSION": "1.0.0",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No view validates partially: a PATCH body's required fields are required, as documented.
+    "COMPONENT_SPLIT_PATCH": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

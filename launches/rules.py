@@ -156,8 +156,12 @@ def check_platforms(value, field: str = "platforms") -> list:
 
 
 def check_product_url(value: str) -> list:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:  # e.g. "http://[" (a broken IPv6 literal)
+        hostname = None
+    if not hostname or parts.scheme not in ("http", "https"):
         return [problem("product_url", "product_url must be an http:// or https:// URL")]
     if len(value) > 2048:
         return [problem("product_url", "product_url is longer than 2048 characters")]

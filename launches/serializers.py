@@ -1,12 +1,13 @@
 """API shapes of launches. Shape only: the limits and rules are launches.rules."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dropspace.api.serializers import StrictSerializer
 from launches import analytics, deletion, rules, selectors
-from launches.models import REQUESTABLE_STATUSES, Launch, PostingLog
+from launches.models import AUTO_POST_PLATFORMS, REQUESTABLE_STATUSES, Launch, PostingLog
+
+NULLABLE_URI = {"type": ["string", "null"], "format": "uri"}
 
 
 def _text(**kwargs):
@@ -136,15 +137,52 @@ class CustomContentField(serializers.JSONField):
 # --- input ------------------------------------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": rules.PLATFORMS},
+        "minItems": 1,
+        "maxItems": rules.PLATFORMS_MAX,
+        "uniqueItems": True,
+    }
+)
+class PlatformListField(serializers.ListField):
+    """Platform names; launches.rules checks them (known, no repeats, 1-9) with its messages."""
+
+    child = serializers.CharField()
+
+
+@extend_schema_field(
+    {
+        "type": ["array", "null"],
+        "items": {"type": "string", "enum": AUTO_POST_PLATFORMS},
+        "uniqueItems": True,
+    }
+)
+class DropspacePlatformsField(serializers.ListField):
+    child = serializers.CharField()
+
+
+@extend_schema_field(
+    {
+        "type": ["object", "null"],
+        "propertyNames": {"pattern": rules.ACCOUNT_KEY.pattern},
+        "additionalProperties": {"type": "string", "format": "uuid"},
+    }
+)
+class UserPlatformAccountsField(serializers.DictField):
+    child = serializers.CharField()
+
+
 class PostingTargetsMixin(serializers.Serializer):
-    dropspace_platforms = serializers.ListField(
-        child=serializers.CharField(),
+    """Where to post; launches.rules checks keys, ids and platforms with its own messages."""
+
+    dropspace_platforms = DropspacePlatformsField(
         required=False,
         allow_null=True,
         help_text="post via dropspace official accounts (subset of the 6 auto-post platforms)",
     )
-    user_platform_accounts = serializers.DictField(
-        child=serializers.CharField(),
+    user_platform_accounts = UserPlatformAccountsField(
         required=False,
         allow_null=True,
         help_text='account key -> connection id (UUID): "twitter", "reddit", "instagram", '
@@ -152,15 +190,27 @@ class PostingTargetsMixin(serializers.Serializer):
     )
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 2048,
+        # "" (no page), or what launches.rules accepts: an http(s) URL with a host name.
+        "pattern": r"^(?:|[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00/?#@:\[\]]+(?::[0-9]{0,5})?"
+        r"(?:[/?#][^\s\x00]*)?)$",
+    }
+)
+class ProductUrlField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_blank=True, **kwargs)
+
+
 class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
     """Create a launch: AI-written content, or your own (platform_contents or custom_content)."""
 
     title = _text(help_text="launch title (1-200 characters)")
     product_description = _text(help_text="1-2,000 characters")
-    platforms = serializers.ListField(
-        child=serializers.CharField(), help_text=f"1-9 of: {', '.join(rules.PLATFORMS)}"
-    )
-    product_url = serializers.CharField(required=False, allow_blank=True)
+    platforms = PlatformListField(help_text=f"1-9 of: {', '.join(rules.PLATFORMS)}")
+    product_url = ProductUrlField()
     scheduled_date = OffsetDateTimeField(
         required=False, allow_null=True, help_text="ISO 8601 with offset, >= 15 minutes ahead"
     )
@@ -173,13 +223,13 @@ class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
 class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin):
     """Update a launch: send only the fields to change (at least one)."""
 
+    requires_a_field = True
+
     name = _text(required=False, help_text="max 200 characters")
     status = serializers.ChoiceField(choices=REQUESTABLE_STATUSES, required=False)
-    platforms = serializers.ListField(child=serializers.CharField(), required=False)
+    platforms = PlatformListField(required=False)
     product_description = _text(required=False, help_text="max 10,000 characters")
-    product_url = serializers.CharField(
-        required=False, allow_blank=True, help_text="empty string to clear"
-    )
+    product_url = ProductUrlField(help_text="empty string to clear")
     scheduled_date = OffsetDateTimeField(
         required=False, allow_null=True, help_text=">= 15 minutes ahead; null to unschedule"
     )
@@ -200,6 +250,9 @@ class PlatformsSerializer(StrictSerializer):
 
 class LaunchSerializer(serializers.ModelSerializer):
     persona_id = serializers.UUIDField(allow_null=True)
+    platforms = serializers.ListField(child=serializers.CharField())
+    dropspace_platforms = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    user_platform_accounts = serializers.DictField(child=serializers.CharField(), allow_null=True)
     product_url = serializers.SerializerMethodField()
     product_description = serializers.SerializerMethodField()
     media_mode = serializers.SerializerMethodField()
@@ -223,7 +276,8 @@ class LaunchSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # As given: an http(s) URL with a host (launches.rules), not necessarily RFC 3986 clean.
+    @extend_schema_field({"type": ["string", "null"], "description": "null: no product page"})
     def get_product_url(self, launch) -> str | None:
         return launch.product_url or None
 
@@ -429,7 +483,7 @@ class PostingLogSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_post_url(self, entry) -> str | None:
         return entry.post_url or None
 

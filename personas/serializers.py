@@ -5,8 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing import selectors as billing_selectors
-from dropspace.api.serializers import StrictSerializer
-from personas.models import ANALYSIS_PLATFORMS, SAMPLE_SOURCES, Persona
+from dropspace.api.serializers import NO_NUL_NOT_BLANK, StrictSerializer
+from personas.models import (
+    ANALYSIS_PLATFORMS,
+    MAX_SAMPLE_LENGTH,
+    MAX_SAMPLES_PER_SOURCE,
+    SAMPLE_SOURCES,
+    Persona,
+)
 
 
 class BlankAsNullCharField(serializers.CharField):
@@ -83,9 +89,23 @@ class PersonaDetailSerializer(PersonaSerializer):
         )
 
 
+SAMPLE_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_SAMPLE_LENGTH,
+    "pattern": NO_NUL_NOT_BLANK,  # personas.services strips, then refuses an empty sample
+}
+
+
+@extend_schema_field({"type": "array", "items": SAMPLE_SCHEMA, "maxItems": MAX_SAMPLES_PER_SOURCE})
+class SamplesField(serializers.ListField):
+    """Writing samples, kept as sent; personas.services checks their count and lengths."""
+
+    child = serializers.CharField(trim_whitespace=False, allow_blank=True)
+
+
 def _samples_field(source: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.CharField(trim_whitespace=False, allow_blank=True),
+    return SamplesField(
         required=False,
         help_text=f"{source} writing samples: the whole list (max 50, each 1-10,000 characters)",
     )

@@ -1,3 +1,5 @@
+from django.core.validators import URLValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dropspace.api.serializers import StrictSerializer
@@ -12,6 +14,23 @@ class EventsField(serializers.ListField):
 
     def __init__(self, **kwargs):
         super().__init__(min_length=1, max_length=len(catalog.EVENT_NAMES), **kwargs)
+
+
+# What the URL check accepts, as a pattern: Django's URLValidator host rules, https only, no
+# credentials. (An IP literal or a name resolving to a private address is refused as well.)
+WEBHOOK_URL_PATTERN = (
+    r"(?i)^https://"
+    f"(?:{URLValidator.hostname_re}{URLValidator.domain_re}{URLValidator.tld_re})"
+    r"(?::[0-9]{1,5})?(?:[/?#][^\s]*)?\Z"
+)
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "maxLength": 2048, "pattern": WEBHOOK_URL_PATTERN}
+)
+class WebhookUrlField(serializers.URLField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=2048, **kwargs)
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -47,12 +66,12 @@ class RotatedSecretSerializer(serializers.ModelSerializer):
 
 
 class WebhookCreateSerializer(StrictSerializer):
-    url = serializers.URLField(max_length=2048, help_text="HTTPS URL receiving POST requests")
+    url = WebhookUrlField(help_text="HTTPS URL receiving POST requests")
     events = EventsField(help_text=EVENTS_HELP)
 
 
 class WebhookUpdateSerializer(StrictSerializer):
-    url = serializers.URLField(max_length=2048, required=False)
+    url = WebhookUrlField(required=False)
     events = EventsField(required=False, help_text=EVENTS_HELP)
     active = serializers.BooleanField(required=False, help_text="enable/disable the endpoint")
 

@@ -14,6 +14,12 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def hash_token(raw: str) -> str:
+    """SHA-256 of a sandbox code or token: it lives in the product's database, so like an API
+    key only its hash is kept. 192 random bits need no slow hash."""
+    return hashlib.sha256(raw.encode()).hexdigest() if raw else ""
+
+
 class SandboxAccount(models.Model):
     """A fake platform account (a profile, page, organization or business account)."""
 
@@ -46,10 +52,11 @@ class SandboxAccount(models.Model):
 
 
 class SandboxGrant(models.Model):
-    """An authorization code, as handed to the redirect URI."""
+    """An authorization code, as handed to the redirect URI. Only its hash is stored; the raw
+    code is on the instance ``grant_code`` returns (``.code``), never in the database."""
 
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE)
-    code = models.CharField(max_length=64, unique=True, default=new_token)
+    code_hash = models.CharField(max_length=64, unique=True)
     redirect_uri = models.URLField(max_length=500)
     code_challenge = models.CharField(max_length=200, blank=True)
     scope = models.CharField(max_length=500, blank=True)
@@ -61,9 +68,13 @@ class SandboxGrant(models.Model):
 
 
 class SandboxToken(models.Model):
+    """An issued access token (and refresh token). Only hashes are stored; the raw values are
+    on the instance ``issue_token`` returns (``.access_token``, ``.refresh_token``), shown once
+    in the token response."""
+
     account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="tokens")
-    access_token = models.CharField(max_length=64, unique=True, default=new_token)
-    refresh_token = models.CharField(max_length=64, blank=True, db_index=True)
+    access_token_hash = models.CharField(max_length=64, unique=True)
+    refresh_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     refresh_used = models.BooleanField(default=False)
     scope = models.CharField(max_length=500, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from connections.sandbox.models import (
     SandboxGrant,
     SandboxPost,
     SandboxToken,
+    hash_token,
     new_token,
 )
 
@@ -108,16 +109,23 @@ def can_act_for(token: SandboxToken, account: SandboxAccount) -> bool:
 
 
 def grant_code(*, account, redirect_uri: str, code_challenge: str = "", scope: str = ""):
-    return SandboxGrant.objects.create(
-        account=account, redirect_uri=redirect_uri, code_challenge=code_challenge, scope=scope
+    code = new_token()
+    grant = SandboxGrant.objects.create(
+        account=account,
+        code_hash=hash_token(code),
+        redirect_uri=redirect_uri,
+        code_challenge=code_challenge,
+        scope=scope,
     )
+    grant.code = code  # handed to the redirect URI once, never stored
+    return grant
 
 
 def redeem_code(*, code: str, redirect_uri: str, code_verifier: str = "") -> SandboxToken:
     """Exchange an authorization code once, checking redirect URI and PKCE like the real ones."""
     with transaction.atomic():
-        grant = SandboxGrant.objects.select_for_update().filter(code=code).first()
-        if grant is None or grant.used or grant.created_at < timezone.now() - CODE_TTL:
+        grant = SandboxGrant.objects.select_for_update().filter(code_hash=hash_token(code)).first()
+        if not code or grant is None or grant.used or grant.created_at < timezone.now() - CODE_TTL:
             raise SandboxError("invalid_grant", "authorization code is invalid or expired")
         if grant.redirect_uri != redirect_uri:
             raise SandboxError("invalid_grant", "redirect_uri does not match")
@@ -138,12 +146,17 @@ def issue_token(account, *, scope: str = "", refresh_token: str | None = None, l
     seconds = TOKEN_LIFETIMES[platform] if lifetime else None
     if refresh_token is None:
         refresh_token = new_token() if platform in REFRESHABLE else ""
-    return SandboxToken.objects.create(
+    access_token = new_token()
+    token = SandboxToken.objects.create(
         account=account,
         scope=scope,
-        refresh_token=refresh_token,
+        access_token_hash=hash_token(access_token),
+        refresh_token_hash=hash_token(refresh_token),
         expires_at=timezone.now() + timedelta(seconds=seconds) if seconds else None,
     )
+    # The raw values go out once in the token response, never into the database.
+    token.access_token, token.refresh_token = access_token, refresh_token
+    return token
 
 
 def refresh(*, platform: str, refresh_token: str) -> SandboxToken:
@@ -152,11 +165,11 @@ def refresh(*, platform: str, refresh_token: str) -> SandboxToken:
     with transaction.atomic():
         token = (
             SandboxToken.objects.select_for_update()
-            .filter(account__platform=platform, refresh_token=refresh_token)
+            .filter(account__platform=platform, refresh_token_hash=hash_token(refresh_token))
             .order_by("-created_at")
             .first()
         )
-        if token is None or token.revoked:
+        if not refresh_token or token is None or token.revoked:
             raise SandboxError("invalid_grant", "refresh token is invalid or revoked")
         if platform not in ROTATING:
             return issue_token(token.account, scope=token.scope, refresh_token=refresh_token)
@@ -171,7 +184,13 @@ def refresh(*, platform: str, refresh_token: str) -> SandboxToken:
 def authenticate(header: str) -> SandboxToken | None:
     """The live token of an ``Authorization: Bearer|OAuth <token>`` header, if any."""
     _, _, value = (header or "").partition(" ")
-    token = SandboxToken.objects.select_related("account").filter(access_token=value).first()
+    if not value:
+        return None
+    token = (
+        SandboxToken.objects.select_related("account")
+        .filter(access_token_hash=hash_token(value))
+        .first()
+    )
     return token if token and token.is_valid else None
 
 
@@ -180,8 +199,11 @@ def revoke_tokens(account: SandboxAccount) -> None:
 
 
 def revoke_token(value: str) -> None:
-    SandboxToken.objects.filter(access_token=value).update(revoked=True)
-    SandboxToken.objects.filter(refresh_token=value).update(revoked=True)
+    if not value:
+        return
+    digest = hash_token(value)
+    SandboxToken.objects.filter(access_token_hash=digest).update(revoked=True)
+    SandboxToken.objects.filter(refresh_token_hash=digest).update(revoked=True)
 
 
 # --- faults ------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from dropspace.api.errors import ApiError, Code, error_body
 
 logger = logging.getLogger(__name__)
+PAYLOAD_TOO_LARGE = 413
 
 # DRF exception class -> catalog code (checked in order; subclasses first).
 _DRF_CODES: list[tuple[type[Exception], Code]] = [
@@ -29,6 +31,8 @@ _DRF_CODES: list[tuple[type[Exception], Code]] = [
 
 def handle_exception(exc: Exception, context: dict) -> Response:
     """DRF exception handler: the only place API errors are rendered."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
     if isinstance(exc, ApiError):
         return _response(exc.as_body(), exc.status, exc.headers)
     if isinstance(exc, Http404):
@@ -45,6 +49,14 @@ def handle_exception(exc: Exception, context: dict) -> Response:
 
     logger.exception("Unhandled API error", exc_info=exc)
     return _response(error_body(Code.SERVER_001, Code.SERVER_001.default_message), 500)
+
+
+def body_too_large() -> ApiError:
+    """413 SERVER_002: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE (Django refuses to read it)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+    return ApiError(
+        Code.SERVER_002, f"request body is larger than {limit:g} MB", status=PAYLOAD_TOO_LARGE
+    )
 
 
 def _drf_response(exc: exceptions.APIException, code: Code) -> Response:

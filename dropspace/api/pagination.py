@@ -8,10 +8,12 @@ from rest_framework.response import Response
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
+# Far past any real list, and small enough that the row offset fits a 64-bit SQL integer.
+MAX_PAGE = 1_000_000
 
 
 class PageParams(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=1)
     page_size = serializers.IntegerField(
         min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
     )
@@ -20,8 +22,8 @@ class PageParams(serializers.Serializer):
 class PagePagination(BasePagination):
     """``?page=1&page_size=50`` -> ``{"data": [...], "pagination": {...}}``.
 
-    Out-of-range ``page_size`` or a non-positive ``page`` is a 400; a page past the end is an
-    empty list (the totals still tell the client where the data ends).
+    Out-of-range ``page_size`` or ``page`` (below 1, above ``MAX_PAGE``) is a 400 SERVER_002; a
+    page past the end is an empty list (the totals still tell the client where the data ends).
     """
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -69,8 +71,8 @@ class PagePagination(BasePagination):
                 "name": "page",
                 "in": "query",
                 "required": False,
-                "description": "page number (default: 1)",
-                "schema": {"type": "integer", "minimum": 1, "default": 1},
+                "description": f"page number (1-{MAX_PAGE:,}, default: 1)",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
             },
             {
                 "name": "page_size",

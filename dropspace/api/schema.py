@@ -7,12 +7,18 @@ from rest_framework import serializers
 
 from developer.permissions import ANY_KEY, required_scope
 from dropspace.api.errors import Code
-from dropspace.api.serializers import ErrorEnvelopeSerializer
+from dropspace.api.serializers import (
+    NO_NUL,
+    NO_NUL_NOT_BLANK,
+    ErrorEnvelopeSerializer,
+    StrictSerializer,
+)
 
 _envelopes: dict[type, type] = {}
 
 # Errors any authenticated operation can answer, added to each operation's responses.
 COMMON_ERRORS = [Code.AUTH_001, Code.AUTH_003, Code.RATE_001, Code.SERVER_001]
+BODY_TOO_LARGE = (Code.SERVER_002, 413, "request body larger than the server accepts (2.5 MB)")
 
 
 def only_public_api(endpoints):
@@ -58,6 +64,13 @@ def _documented(entry: Code | tuple) -> tuple[int, str]:
     return status, f"{code.name}: {message[0] if message else code.default_message}"
 
 
+def _given(name: str, field) -> dict:
+    """The schema of a body that sets ``field`` (a null that means "not given" does not)."""
+    if getattr(field, "null_means_absent", False):
+        return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+    return {"required": [name]}
+
+
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "developer.authentication.ApiKeyAuthentication"
     name = "ApiKey"
@@ -101,9 +114,47 @@ class AutoSchema(openapi.AutoSchema):
                 responses[str(status)] = self._get_response_for_code(response, str(status))
         return responses
 
-    def _common_errors(self) -> list[Code]:
+    def _common_errors(self) -> list[Code | tuple]:
         any_key = self._scope() == ANY_KEY
         codes = [code for code in COMMON_ERRORS if not (any_key and code is Code.AUTH_003)]
         if self.method in ("POST", "PATCH", "PUT"):
             codes.append(Code.SERVER_002)
+            codes.append(BODY_TOO_LARGE)
+        elif self._has_query_parameters():
+            codes.append(Code.SERVER_002)  # a page, page_size or filter out of range
         return codes
+
+    def _has_query_parameters(self) -> bool:
+        return bool(self._get_pagination_parameters()) or any(
+            parameter.location == "query"
+            for parameter in self.get_override_parameters()
+            if hasattr(parameter, "location")
+        )
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body and getattr(self.get_request_serializer(), "requires_a_field", False):
+            body["required"] = True  # an absent body sets no field
+        return body
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction != "request":
+            return schema
+        if isinstance(field, serializers.CharField) and "pattern" not in schema:
+            # DRF refuses NUL in every string; a trimmed one must keep a character.
+            blank_ok = field.allow_blank or not field.trim_whitespace
+            schema["pattern"] = NO_NUL if blank_ok else NO_NUL_NOT_BLANK
+        if isinstance(field, serializers.ListField) and not field.allow_empty:
+            schema["minItems"] = max(schema.get("minItems", 0), 1)
+        if isinstance(field, serializers.DictField) and not field.allow_empty:
+            schema["minProperties"] = max(schema.get("minProperties", 0), 1)
+        return schema
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False  # StrictSerializer refuses unknown fields
+            if serializer.requires_a_field:
+                schema["anyOf"] = [_given(name, field) for name, field in serializer.fields.items()]
+        return schema

@@ -80,7 +80,7 @@ def test_a_limit_error_on_a_page_says_how_to_get_more(logged_in_client, user, pl
     plan_limits(personas=0)
     response = logged_in_client.post("/personas/", {"name": "Voice"})
     html = response.content.decode()
-    assert "persona limit reached: your Starter plan allows 0 personas" in html
+    assert "Persona limit reached: your Starter plan allows 0 personas" in html
     assert "upgrade your plan at" in html
 
 
@@ -122,7 +122,7 @@ def test_the_launch_limit_on_the_create_page_says_how_to_get_more(
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "launch limit reached: your Starter plan allows 0 launches per month" in html
+    assert "Launch limit reached: your Starter plan allows 0 launches per month" in html
     assert "wait for your billing period to reset on" in html
     assert "upgrade your plan at http://127.0.0.1:8000/billing/" in html
 
@@ -134,7 +134,9 @@ def test_the_regeneration_limit_on_the_launch_page_says_how_to_get_more(
 
     plan_limits(regenerations_per_launch=0)
     launch = LaunchFactory(owner=user)
-    response = logged_in_client.post(f"/launches/{launch.pk}/regenerate", HTTP_HX_REQUEST="true")
+    response = logged_in_client.post(
+        f"/launches/{launch.pk}/regenerate", {"confirmed": "yes"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
-    assert "regeneration limit reached" in html
+    assert "Regeneration limit reached" in html
     assert "edit the content yourself or upgrade your plan" in html

@@ -2,18 +2,19 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from dropspace.crypto import EncryptedTextField
+from dropspace.crypto import ENCRYPTED_FIELDS
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored secret (platform tokens, webhook secrets) under the first key "
-        "of TOKEN_ENCRYPTION_KEYS. Run after putting a new key first; then remove the old keys."
+        "Re-encrypt every stored secret (platform tokens, webhook secrets, remembered API "
+        "responses) under the first key of TOKEN_ENCRYPTION_KEYS. Run after putting a new key "
+        "first; then remove the old keys."
     )
 
     def handle(self, *args, **options):
         for model in apps.get_models():
-            fields = [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+            fields = [f.name for f in model._meta.fields if isinstance(f, ENCRYPTED_FIELDS)]
             if fields:
                 count = self.rotate(model, fields)
                 self.stdout.write(f"{model._meta.label}: re-encrypted {count} rows")
