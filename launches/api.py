@@ -70,12 +70,19 @@ class LaunchListView(generics.GenericAPIView):
         tags=TAGS,
         summary="Create a launch with AI-written or custom content",
         description="Platforms without content are written by the AI writer (Claude, or the "
-        "offline writer when no Anthropic key is configured). Media fields arrive with media "
-        "support and are not accepted yet.",
+        "offline writer when no Anthropic key is configured). `media` items are fetched or "
+        "decoded and stored now; their type is read from the bytes.",
         request=LaunchCreateSerializer,
         responses={
             201: envelope(LaunchDetailSerializer),
-            **errors(Code.SERVER_003, Code.LAUNCH_002),
+            **errors(
+                Code.SERVER_003,
+                Code.LAUNCH_002,
+                Code.UPLOAD_001,
+                Code.UPLOAD_002,
+                Code.UPLOAD_003,
+                Code.LAUNCH_007,
+            ),
         },
     )
     def post(self, request):
@@ -102,7 +109,15 @@ class LaunchDetailView(APIView):
         request=LaunchUpdateSerializer,
         responses={
             200: envelope(LaunchDetailSerializer),
-            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.SERVER_003),
+            **errors(
+                Code.LAUNCH_001,
+                Code.LAUNCH_003,
+                Code.SERVER_003,
+                Code.UPLOAD_001,
+                Code.UPLOAD_002,
+                Code.UPLOAD_003,
+                Code.LAUNCH_007,
+            ),
         },
     )
     def patch(self, request, launch_id):
