@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -35,6 +36,14 @@ from media.storage import media_storage
 
 log = logging.getLogger(__name__)
 S = MediaAsset.Source
+
+
+class SpooledFile(File):
+    """Our temporary file, offered to the storage as Django offers big uploads: a local
+    FileSystemStorage moves it into place instead of copying it again."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
 
 
 @dataclass
@@ -136,7 +145,8 @@ def ingest_chunks(
             raise ApiError(Code.UPLOAD_001, str(exc)) from exc
         return _store(owner, spooled, probe, filename, source, source_url, fields)
     finally:
-        os.unlink(spooled.path)
+        with contextlib.suppress(FileNotFoundError):  # a local storage moved it into place
+            os.unlink(spooled.path)
 
 
 def _spool(chunks: Iterable[bytes], video_max: int) -> Spooled:
@@ -191,13 +201,16 @@ def _store(owner, spooled: Spooled, probe, filename, source, source_url, fields)
     asset_id = uuid.uuid4()
     extension = validation.EXTENSIONS[spooled.mime_type]
     storage = media_storage()
+    # The poster first: a local storage then moves the spooled file away.
+    poster = _store_poster(spooled, asset_id) if validation.is_video(spooled.mime_type) else ""
     try:
         with open(spooled.path, "rb") as handle:
-            name = storage.save(f"assets/{asset_id.hex}{extension}", File(handle))
+            name = storage.save(f"assets/{asset_id.hex}{extension}", SpooledFile(handle))
     except Exception as exc:  # any backend (disk full, S3 refusing...) is the same to people
         log.warning("media storage save failed: %s", type(exc).__name__)
+        if poster:
+            _delete_file(poster)
         raise ApiError(Code.UPLOAD_003, "media storage upload failed; try again") from exc
-    poster = _store_poster(spooled, asset_id) if validation.is_video(spooled.mime_type) else ""
     try:
         return MediaAsset.objects.create(
             id=asset_id,
