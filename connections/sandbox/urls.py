@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/", pages.feed, name="feed"),
     path("accounts/<int:account_id>/faults", pages.inject_fault, name="inject-fault"),
     path("accounts/<int:account_id>/faults/clear", pages.clear_faults, name="clear-faults"),
+    path("media/<int:pk>", pages.media_file, name="media-file"),
     # X
     path("twitter/auth/i/oauth2/authorize", authorize, {"platform": "twitter"}),
     path("twitter/api/2/oauth2/token", twitter.token),
