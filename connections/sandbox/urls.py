@@ -35,6 +35,8 @@ urlpatterns = [
     path("linkedin/api/rest/organizations/<str:org_id>", linkedin.organization),
     path("linkedin/api/rest/images", linkedin.images),
     path("linkedin/api/rest/videos", linkedin.videos),
+    path("linkedin/api/rest/images/<path:urn>", linkedin.media_status),
+    path("linkedin/api/rest/videos/<path:urn>", linkedin.media_status),
     path("linkedin/api/upload/<int:media_pk>", linkedin.upload),
     path("linkedin/api/rest/posts", linkedin.posts),
     path("linkedin/api/rest/posts/<path:urn>", linkedin.post),
