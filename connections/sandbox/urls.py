@@ -60,6 +60,7 @@ urlpatterns = [
     path("reddit/auth/api/v1/revoke_token", reddit.revoke_token),
     path("reddit/api/api/v1/me", reddit.me),
     path("reddit/api/api/submit", reddit.submit),
+    path("reddit/api/api/submit_gallery_post.json", reddit.submit_gallery),
     path("reddit/api/api/media/asset.json", reddit.media_asset),
     path("reddit/api/s3", reddit.s3_upload),
     path("reddit/api/api/del", reddit.delete),
