@@ -11,7 +11,16 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from connections.platforms import GUIDED
 from dropspace.api.errors import ApiError
-from launches import analytics, dashboard, deletion, rules, selectors, services, writer
+from launches import (
+    analytics,
+    dashboard,
+    deletion,
+    media_panel,
+    rules,
+    selectors,
+    services,
+    writer,
+)
 from launches.forms import (
     FIELD_OF_PATH,
     LaunchCreateForm,
@@ -71,7 +80,12 @@ def launch_detail(request, launch_id):
 def _full_page_context(context: dict, user) -> dict:
     # The counter in editor.js recognises links by X's list of top-level domains.
     launch = context["launch"]
-    return {**context, **_panel_context(launch, user), "x_url_tlds": rules.x_url_tlds()}
+    return {
+        **context,
+        **_panel_context(launch, user),
+        **media_panel.panel_context(launch, user),
+        "x_url_tlds": rules.x_url_tlds(),
+    }
 
 
 @login_required
