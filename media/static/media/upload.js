@@ -20,7 +20,17 @@
       if (bar) bar.removeAttribute("value"); // indeterminate while the server checks them
     });
     request.addEventListener("load", function () {
-      window.location.assign(request.responseURL || window.location.href);
+      // The request followed the redirect and holds the next page (with its one-time
+      // messages): show that page rather than load it again.
+      var url = request.responseURL || window.location.href;
+      if (url.split("#")[0] === window.location.href.split("#")[0] || !request.responseText) {
+        history.replaceState(null, "", url);
+      } else {
+        history.pushState(null, "", url);
+      }
+      document.open();
+      document.write(request.responseText);
+      document.close();
     });
     request.addEventListener("error", function () {
       if (status) status.textContent = "The upload failed: check your connection and try again.";
