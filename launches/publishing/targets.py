@@ -15,6 +15,7 @@ from connections.models import Connection
 from connections.platforms import adapter_class
 from launches import attachments, rules
 from launches.models import Launch
+from media.storage import public_media_problem
 
 RECONNECT = "Reconnect the account in Settings -> Connections, then retry."
 
@@ -91,7 +92,25 @@ def publish_problems(launch: Launch, targets: list[Target]) -> list[dict]:
     for target in targets:
         if target.problem:
             problems.append(rules.problem(_target_field(target), target.problem))
+        problems += _public_media_problems(launch, target)
     return _unique(problems)
+
+
+def _public_media_problems(launch: Launch, target: Target) -> list[dict]:
+    """Instagram (and TikTok photos) fetch media themselves: a real account cannot be handed
+    files this server cannot serve publicly. Known now, so said now (sandbox accounts fetch
+    from this server and are fine)."""
+    connection = target.connection
+    if connection is None or connection.is_sandbox or target.platform not in PULLS_MEDIA:
+        return []
+    media = media_for(launch, target.platform)
+    if target.platform == "tiktok":
+        media = _images(media)
+    problem = public_media_problem() if media else ""
+    return [rules.problem("media_assets", f"{target.platform}: {problem}")] if problem else []
+
+
+PULLS_MEDIA = {"instagram", "tiktok"}
 
 
 def _target_field(target: Target) -> str:

@@ -256,3 +256,46 @@ def test_scheduling_refuses_what_publishing_would(
     assert api.get(f"/v1/launches/{launch_id}").json()["data"]["status"] != "scheduled"
     direct = api.post("/v1/launches", {**body, "scheduled_date": later()}, format="json")
     assert code(direct) == "LAUNCH_007"
+
+
+# --- media that platforms must fetch needs a public URL ---------------------------------------
+
+
+def test_a_real_instagram_account_with_a_private_site_url_is_told_before_publishing(
+    api, user, make_platform_connection, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.MEDIA_PUBLIC_BASE_URL = ""
+    connection = make_platform_connection("instagram")
+    body = {
+        **CREATE,
+        "platforms": ["instagram"],
+        "platform_contents": {"instagram": {"content": "hi"}},
+        "user_platform_accounts": {"instagram": str(connection.pk)},
+        "media": [image_item()],
+    }
+    created = api.post("/v1/launches", body, format="json")
+    assert created.status_code == 201
+    response = api.post(f"/v1/launches/{created.json()['data']['id']}/publish")
+    assert response.status_code == 400
+    assert code(response) == "LAUNCH_007"
+    message = response.json()["error"]["details"][0]["message"]
+    assert "is not reachable from the internet" in message
+    assert "MEDIA_PUBLIC_BASE_URL" in message
+    settings.MEDIA_PUBLIC_BASE_URL = "https://cdn.example.com/media"
+    assert api.post(f"/v1/launches/{created.json()['data']['id']}/publish").status_code == 202
+
+
+def test_the_connections_page_says_so_for_instagram_and_tiktok(logged_in_client, settings):
+    settings.PLATFORM_CREDENTIALS = {
+        **settings.PLATFORM_CREDENTIALS,
+        "instagram": {"client_id": "ig", "client_secret": "s"},
+    }
+    settings.SITE_URL = "http://localhost:8000"
+    html = logged_in_client.get("/connections/").content.decode()
+    assert "Media cannot be published yet." in html
+    settings.SITE_URL = "https://launch.example.com"
+    assert (
+        "Media cannot be published yet."
+        not in logged_in_client.get("/connections/").content.decode()
+    )
