@@ -7,6 +7,7 @@ from django.utils import timezone
 from connections.models import Connection, Platform
 from connections.platforms import GUIDED, adapter_class, is_configured, uses_sandbox
 from dropspace.api.errors import ApiError, Code
+from media.storage import public_media_problem
 
 
 def connections_visible_to(user):
@@ -74,6 +75,10 @@ def platform_overview(user) -> list[dict]:
                 "sandbox": uses_sandbox(platform.value),
                 "setting_hint": adapter.setting_hint,
                 "multi_account": platform.value in ("linkedin", "facebook"),
+                # Instagram and TikTok photos fetch media from a public URL: say so up front.
+                "media_problem": public_media_problem()
+                if platform.value in ("instagram", "tiktok") and is_configured(platform.value)
+                else "",
                 "connections": [c for c in mine if c.platform == platform.value],
                 "officials": [c for c in officials if c.platform == platform.value],
             }

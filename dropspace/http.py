@@ -10,6 +10,8 @@ hand, each hop checked again. Bodies are streamed with a size cap and a total de
 import ipaddress
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -90,6 +92,89 @@ def fetch(
         if result.status == 303 or (result.status in (301, 302) and method == "POST"):
             method, data = "GET", None
     raise FetchError(f"more than {hops} redirects")
+
+
+@dataclass(frozen=True)
+class StreamedResponse:
+    """A response whose body is read chunk by chunk (``chunks``), capped and deadline-bound."""
+
+    status: int
+    headers: CaseInsensitiveDict
+    url: str
+    chunks: Iterator[bytes]
+
+
+@contextmanager
+def stream(
+    url: str,
+    *,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+    max_redirects: int | None = None,
+    allow_loopback: bool = False,
+    chunk_size: int = 256 * 1024,
+) -> Iterator[StreamedResponse]:
+    """GET ``url`` safely like ``fetch``, but hand the body over as it arrives.
+
+    The body never sits in memory whole: iterate ``response.chunks``; it raises ``FetchError``
+    as soon as the total passes ``max_bytes`` or the deadline passes. Redirects are followed
+    by hand, each hop checked. Use as ``with stream(url) as response: ...``.
+    """
+    timeout = settings.OUTBOUND_FETCH_TIMEOUT_SECONDS if timeout is None else timeout
+    max_bytes = settings.OUTBOUND_FETCH_MAX_BYTES if max_bytes is None else max_bytes
+    hops = settings.OUTBOUND_FETCH_MAX_REDIRECTS if max_redirects is None else max_redirects
+    limits = _Limits(time.monotonic() + timeout, max_bytes, truncate=False)
+    for _ in range(hops + 1):
+        session, response = _open(url, limits, allow_loopback)
+        try:
+            location = response.headers.get("location")
+            if response.status_code in REDIRECT_STATUSES and location and hops:
+                url = urljoin(url, location)
+                continue
+            chunks = _capped_chunks(response, limits, chunk_size)
+            yield StreamedResponse(response.status_code, response.headers, url, chunks)
+            return
+        finally:
+            response.close()
+            session.close()
+    raise FetchError(f"more than {hops} redirects")
+
+
+def _open(url: str, limits: "_Limits", allow_loopback: bool):
+    address = check_url(url, allow_loopback=allow_loopback)
+    parts = urlsplit(url)
+    session = requests.Session()
+    session.trust_env = False
+    session.mount(f"{parts.scheme}://", _PinnedAdapter(parts.hostname, address))
+    remaining = limits.deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchError("timed out")
+    headers = {"User-Agent": USER_AGENT, "Host": parts.netloc}
+    try:
+        response = session.get(
+            url, headers=headers, timeout=remaining, allow_redirects=False, stream=True
+        )
+    except requests.Timeout as exc:
+        session.close()
+        raise FetchError("timed out") from exc
+    except requests.RequestException as exc:
+        session.close()
+        raise FetchError(f"request failed: {type(exc).__name__}") from exc
+    return session, response
+
+
+def _capped_chunks(response: requests.Response, limits: "_Limits", chunk_size: int):
+    size = 0
+    try:
+        for chunk in response.iter_content(chunk_size):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchError(f"response larger than {limits.max_bytes} bytes")
+            if time.monotonic() > limits.deadline:
+                raise FetchError("timed out")
+            yield chunk
+    except requests.RequestException as exc:
+        raise FetchError(f"request failed: {type(exc).__name__}") from exc
 
 
 def is_loopback_url(url: str) -> bool:

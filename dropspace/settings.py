@@ -186,14 +186,56 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Serve static files from the app folders in development (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED
 WHITENOISE_AUTOREFRESH = DEBUG or EMBEDDED
+# Media files (uploads, URL ingests, generated media) go through the "media" storage alias:
+# the local filesystem under MEDIA_ROOT by default, or any S3-compatible store when
+# MEDIA_S3_BUCKET is set (django-storages). Either way the app serves each file at an
+# unguessable URL (/media/files/<token>/<name>); MEDIA_PUBLIC_BASE_URL, when set, is where the
+# store itself serves files publicly (a public bucket or CDN), used for platforms that fetch.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+MEDIA_PUBLIC_BASE_URL = env("MEDIA_PUBLIC_BASE_URL", default="").rstrip("/")
+if MEDIA_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env("MEDIA_S3_PREFIX", default="media"),
+            "file_overwrite": False,
+            "querystring_auth": True,
+            # SigV2 presigned URLs are refused by most S3-compatible stores.
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    _media_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "media": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or EMBEDDED
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Largest API request body (413 beyond). Launch create/update may carry base64 media inline
+# (9 images of 5 MB + a 4 MB video, base64 adds a third), so their routes take more; every
+# other route keeps Django's 2.5 MB, so no endpoint parses 72 MB of JSON it never needs.
+API_BODY_MAX_BYTES = env.int("API_BODY_MAX_BYTES", default=2_621_440)
+API_MEDIA_BODY_MAX_BYTES = env.int("API_MEDIA_BODY_MAX_BYTES", default=72 * 1024 * 1024)
+# Django's own cap on reading a body: the largest of the two (each route is checked first).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_BODY_MAX_BYTES, API_MEDIA_BODY_MAX_BYTES)
+# Media limits (the spec's): images 5 MB; videos 512 MB by URL or upload, 4 MB as base64.
+MEDIA_IMAGE_MAX_BYTES = env.int("MEDIA_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+MEDIA_VIDEO_MAX_BYTES = env.int("MEDIA_VIDEO_MAX_BYTES", default=512 * 1024 * 1024)
+MEDIA_BASE64_VIDEO_MAX_BYTES = env.int("MEDIA_BASE64_VIDEO_MAX_BYTES", default=4 * 1024 * 1024)
+# Downloading a video by URL may take longer than a product page fetch.
+MEDIA_FETCH_TIMEOUT_SECONDS = env.float("MEDIA_FETCH_TIMEOUT_SECONDS", default=300.0)
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -227,7 +269,8 @@ SPECTACULAR_SETTINGS = {
         "Create launches with AI-written content per platform, publish them through your "
         "connected accounts, and follow every post. Authenticate with "
         "`Authorization: Bearer ds_live_...`. Every POST accepts an `Idempotency-Key` header. "
-        "Request bodies are JSON objects of at most 2.5 MB (413 beyond); unknown fields are "
+        "Request bodies are JSON objects of at most 2.5 MB (413 beyond; 72 MB for creating or "
+        "updating a launch, which may carry base64 media inline); unknown fields are "
         "refused, and `null` for an optional field means the field is not given (except where "
         "a field documents what null does, such as `scheduled_date: null` to unschedule). "
         'Every error, unknown routes included, is JSON: `{"error": {"code", "message"}}`.'

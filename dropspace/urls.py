@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -53,8 +52,4 @@ urlpatterns = [
     path("launches/", include("launches.urls")),
     path("", RedirectView.as_view(pattern_name="launches:list", permanent=False), name="home"),
 ]
-
-if settings.DEBUG or settings.EMBEDDED:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media files are served by media.views at unguessable URLs only (never MEDIA_ROOT as a tree).

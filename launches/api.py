@@ -40,6 +40,7 @@ def _detail(launch_id, user) -> dict:
 
 
 class LaunchListView(generics.GenericAPIView):
+    accepts_inline_media = True  # base64 media: the larger body cap (dropspace.api.middleware)
     serializer_class = LaunchSerializer
     required_scopes = {"GET": Scope.READ, "POST": Scope.WRITE}
 
@@ -70,14 +71,18 @@ class LaunchListView(generics.GenericAPIView):
         tags=TAGS,
         summary="Create a launch with AI-written or custom content",
         description="Platforms without content are written by the AI writer (Claude, or the "
-        "offline writer when no Anthropic key is configured). Media fields arrive with media "
-        "support and are not accepted yet.",
+        "offline writer when no Anthropic key is configured). `media` items are fetched or "
+        "decoded and stored now; their type is read from the bytes.",
         request=LaunchCreateSerializer,
         responses={
             201: envelope(LaunchDetailSerializer),
             **errors(
                 Code.SERVER_003,
                 Code.LAUNCH_002,
+                Code.UPLOAD_001,
+                Code.UPLOAD_002,
+                Code.UPLOAD_003,
+                Code.LAUNCH_007,
                 (Code.AUTH_002, 403, "a platform is not in your plan"),
             ),
         },
@@ -90,6 +95,7 @@ class LaunchListView(generics.GenericAPIView):
 
 
 class LaunchDetailView(APIView):
+    accepts_inline_media = True  # base64 media: the larger body cap (dropspace.api.middleware)
     required_scopes = {"GET": Scope.READ, "PATCH": Scope.WRITE, "DELETE": Scope.DELETE}
 
     @extend_schema(
@@ -106,7 +112,15 @@ class LaunchDetailView(APIView):
         request=LaunchUpdateSerializer,
         responses={
             200: envelope(LaunchDetailSerializer),
-            **errors(Code.LAUNCH_001, Code.LAUNCH_003, Code.SERVER_003),
+            **errors(
+                Code.LAUNCH_001,
+                Code.LAUNCH_003,
+                Code.SERVER_003,
+                Code.UPLOAD_001,
+                Code.UPLOAD_002,
+                Code.UPLOAD_003,
+                Code.LAUNCH_007,
+            ),
         },
     )
     def patch(self, request, launch_id):

@@ -134,6 +134,97 @@ class CustomContentField(serializers.JSONField):
         raise serializers.ValidationError("must be a string or a list of strings")
 
 
+# --- media ------------------------------------------------------------------------------------
+
+
+class MediaItemSerializer(StrictSerializer):
+    """Inline media: fetched from a URL, or raw base64 data. The type is read from the bytes."""
+
+    source = serializers.ChoiceField(choices=["url", "base64"])
+    url = serializers.URLField(
+        required=False, max_length=2048, help_text='source "url": public http(s) URL'
+    )
+    data = serializers.CharField(
+        required=False, trim_whitespace=False, help_text='source "base64": the file, base64'
+    )
+    filename = serializers.CharField(required=False, max_length=255)
+    mime_type = serializers.CharField(
+        required=False, max_length=100, help_text="informative only: the bytes decide the type"
+    )
+
+    def validate(self, attrs):
+        if attrs["source"] == "url" and not attrs.get("url"):
+            raise serializers.ValidationError({"url": 'required with source "url"'})
+        if attrs["source"] == "base64" and not attrs.get("data"):
+            raise serializers.ValidationError({"data": 'required with source "base64"'})
+        return attrs
+
+
+class MediaAssetRefSerializer(StrictSerializer):
+    """An asset already in your media library, by id (the other fields are informative:
+    a launch's media_assets can be sent back as they were read)."""
+
+    id = serializers.UUIDField()
+    type = serializers.ChoiceField(choices=["image", "video"], required=False)
+    url = serializers.CharField(required=False)
+    filename = serializers.CharField(required=False)
+    size = serializers.IntegerField(required=False)
+    mime_type = serializers.CharField(required=False)
+    width = serializers.IntegerField(required=False)
+    height = serializers.IntegerField(required=False)
+    duration = serializers.FloatField(required=False, allow_null=True)
+    thumbnail_url = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)
+    fal_request_id = serializers.CharField(required=False)
+    alt_text = serializers.CharField(required=False)
+
+
+class MediaAssetOutSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.ChoiceField(choices=["image", "video"])
+    url = serializers.URLField(help_text="where the file is served (unguessable URL)")
+    filename = serializers.CharField()
+    size = serializers.IntegerField(help_text="bytes")
+    mime_type = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    source = serializers.ChoiceField(choices=["upload", "url", "generated"])
+    duration = serializers.FloatField(required=False, help_text="seconds (videos)")
+    thumbnail_url = serializers.URLField(required=False, help_text="a video's first frame")
+    fal_request_id = serializers.CharField(required=False)
+    alt_text = serializers.CharField(required=False)
+
+
+class MediaFieldsMixin(serializers.Serializer):
+    media = MediaItemSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text="inline upload, max 10 items (9 images + 1 video); images jpeg/png/webp/gif "
+        "<= 5 MB, videos mp4/mov <= 512 MB by URL or 4 MB as base64. Replaces the launch's "
+        "media. Mutually exclusive with media_assets",
+    )
+    media_assets = MediaAssetRefSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text="assets from your media library (by id), in order. Replaces the launch's "
+        "media. Mutually exclusive with media",
+    )
+    media_attach_platforms = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.PLATFORMS),
+        required=False,
+        allow_null=True,
+        help_text="platforms that get the media (subset of platforms); inferred when omitted",
+    )
+    media_mode = serializers.ChoiceField(
+        choices=["images", "video"],
+        required=False,
+        allow_null=True,
+        help_text="inferred from the media when omitted (video when there is one)",
+    )
+
+
 # --- input ------------------------------------------------------------------------------------
 
 
@@ -204,7 +295,7 @@ class ProductUrlField(serializers.CharField):
         super().__init__(required=False, allow_blank=True, **kwargs)
 
 
-class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
+class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin, MediaFieldsMixin):
     """Create a launch: AI-written content, or your own (platform_contents or custom_content)."""
 
     title = _text(help_text="launch title (1-200 characters)")
@@ -220,7 +311,7 @@ class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin):
     custom_content_reddit_title = _text(required=False, help_text="max 300 characters")
 
 
-class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin):
+class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin, MediaFieldsMixin):
     """Update a launch: send only the fields to change (at least one)."""
 
     requires_a_field = True
@@ -256,6 +347,7 @@ class LaunchSerializer(serializers.ModelSerializer):
     product_url = serializers.SerializerMethodField()
     product_description = serializers.SerializerMethodField()
     media_mode = serializers.SerializerMethodField()
+    media_assets = MediaAssetOutSerializer(many=True)
 
     class Meta:
         model = Launch

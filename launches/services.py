@@ -10,8 +10,9 @@ from django.utils import timezone
 from billing import services as billing
 from billing.models import Meter
 from dropspace.api.errors import ApiError, Code
-from launches import history, rules, selectors, writer
+from launches import attachments, history, rules, selectors, writer
 from launches.models import READY_STATUSES, Launch
+from launches.publishing import targets as targeting
 from launches.writer.product_page import product_page_text
 from personas.voice import voice_for
 from webhooks.services import record_event
@@ -55,11 +56,17 @@ def create_launch(
     platform_contents: dict | None = None,
     custom_content=None,
     custom_content_reddit_title: str | None = None,
+    media: list[dict] | None = None,
+    media_assets: list[dict] | None = None,
+    media_attach_platforms: list[str] | None = None,
+    media_mode: str | None = None,
 ) -> tuple[Launch, Generation | None]:
     """Create a launch and write the platforms it has no content for.
 
-    Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona not owned, 403
-    AUTH_002 for a platform outside the plan, 429 LAUNCH_002 over the monthly limit (both
+    Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona or media asset not
+    owned, 400 UPLOAD_001/002/003 for media that cannot be stored, 400 LAUNCH_007 when the
+    media does not meet a platform's requirements (or a scheduled launch could not publish),
+    403 AUTH_002 for a platform outside the plan, 429 LAUNCH_002 over the monthly limit (both
     checked by billing), 429 RATE_001 when the AI writer is rate limited.
     """
     raise_problems(rules.check_platforms(platforms))
@@ -77,26 +84,79 @@ def create_launch(
         user_platform_accounts=user_platform_accounts,
         dropspace_platforms=dropspace_platforms,
     )
+    problems += attachments.shape_problems(
+        media=media, media_assets=media_assets, attach=media_attach_platforms, mode=media_mode
+    )
     raise_problems(problems)
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     billing.ensure_platforms_allowed(account=owner, platforms=platforms)
     billing.ensure_available(account=owner, meter=Meter.LAUNCHES)  # before the writer runs
-    launch = Launch(
+    change = attachments.resolve(
         owner=owner,
-        name=title,
-        platforms=platforms,
-        product_url=product_url,
-        product_description=product_description,
-        persona=persona,
-        scheduled_date=scheduled_date,
-        status=S.SCHEDULED if scheduled_date else S.DRAFT,
-        platform_contents=_initial_contents(
-            platforms, platform_contents, custom_content, custom_content_reddit_title
-        ),
-        dropspace_platforms=dropspace_platforms,
-        user_platform_accounts=user_platform_accounts,
+        media=media,
+        media_assets=media_assets,
+        attach=media_attach_platforms,
+        mode=media_mode,
     )
-    return launch, _write_and_save(launch)
+    try:
+        return _create_with_media(
+            change,
+            owner=owner,
+            name=title,
+            platforms=platforms,
+            product_url=product_url,
+            product_description=product_description,
+            persona=persona,
+            scheduled_date=scheduled_date,
+            platform_contents=_initial_contents(
+                platforms, platform_contents, custom_content, custom_content_reddit_title
+            ),
+            dropspace_platforms=dropspace_platforms,
+            user_platform_accounts=user_platform_accounts,
+        )
+    except BaseException:
+        change.discard()  # nothing half-saved: the files this request stored go too
+        raise
+
+
+def _create_with_media(change, **fields) -> tuple[Launch, Generation | None]:
+    launch = Launch(status=S.SCHEDULED if fields["scheduled_date"] else S.DRAFT, **fields)
+    raise_problems(attachments.apply(launch, change))
+    check_media_requirements(launch)
+    return launch, _write_and_save(launch, change)
+
+
+def check_media_requirements(launch: Launch) -> None:
+    """400 LAUNCH_007 with every problem the launch's media decides for the platforms it will
+    post to (Instagram and TikTok need media, reels a video, TikTok photos JPEG/WebP, Reddit's
+    modes). A platform without a posting account is posted by the person, from the kit."""
+    posted = {target.platform for target in targeting.targets_for(launch) if target.key}
+    problems = [
+        item
+        for platform in launch.platforms
+        if platform in posted
+        for item in targeting.media_problems(launch, platform)
+    ]
+    if problems:
+        raise ApiError(Code.LAUNCH_007, targeting_summary(problems), details=problems)
+
+
+def check_schedulable(launch: Launch) -> None:
+    """400 LAUNCH_007 when the scheduled launch would fail at publish time for a reason known
+    now (content, media, subreddits, TikTok privacy, accounts), every problem in details."""
+    if not launch.has_posting_accounts:
+        return  # nothing is posted automatically: the person posts it themselves
+    problems = targeting.publish_problems(launch, targeting.targets_for(launch))
+    if problems:
+        summary = targeting_summary(problems, prefix="cannot schedule: ")
+        raise ApiError(Code.LAUNCH_007, summary, details=problems)
+
+
+def targeting_summary(problems: list[dict], prefix: str = "") -> str:
+    count, first = len(problems), problems[0]
+    more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+    where = f"{first['field']}: " if first["field"] else ""
+    return f"{prefix}platform requirements not met: {where}{first['message']}{more}"
 
 
 def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:
@@ -108,15 +168,19 @@ def _initial_contents(platforms, platform_contents, custom_content, reddit_title
     }
 
 
-def _write_and_save(launch: Launch) -> Generation | None:
+def _write_and_save(launch: Launch, change=None) -> Generation | None:
     """Write the platforms without content (outside the transaction: it can take a while)."""
     missing = [
         p for p in launch.platforms if not rules.has_content(launch.platform_contents.get(p))
     ]
     generation = _run_writer(launch, missing, on_unavailable="record") if missing else None
+    if launch.status == S.SCHEDULED:
+        check_schedulable(launch)
     with transaction.atomic():
         billing.charge(account=launch.owner, meter=Meter.LAUNCHES, object_id=launch.pk)
         launch.save()
+        if change is not None:
+            attachments.link(launch, change)
         if launch.status == S.SCHEDULED:
             record_status_event(launch)
     return generation
@@ -150,7 +214,12 @@ UPDATABLE = [
     "platform_contents",
     "user_platform_accounts",
     "dropspace_platforms",
+    "media",
+    "media_assets",
+    "media_attach_platforms",
+    "media_mode",
 ]
+MEDIA_FIELDS = ("media", "media_assets", "media_attach_platforms", "media_mode")
 
 
 def update_launch(*, launch: Launch, by, changes: dict) -> Launch:
@@ -159,17 +228,64 @@ def update_launch(*, launch: Launch, by, changes: dict) -> Launch:
     Raises 400 SERVER_002 for a broken rule or an empty update, 409 LAUNCH_003 when the
     launch's status does not allow the change, 404 SERVER_003 for a persona not owned.
     """
-    if not changes:
+    media = {name: changes.pop(name) for name in MEDIA_FIELDS if name in changes}
+    media = {name: value for name, value in media.items() if value is not None}  # null: not given
+    if not changes and not media:
         raise ApiError(Code.SERVER_002, "send at least one field to update")
+    if media:
+        _check_updatable(launch, {**changes, **media})  # before fetching anything
+    change = _media_change(by, media) if media else None
+    try:
+        return _update_locked(launch, by, changes, change)
+    except BaseException:
+        if change is not None:
+            change.discard()  # nothing half-saved
+        raise
+
+
+def _media_change(by, media: dict) -> "attachments.MediaChange":
+    raise_problems(
+        attachments.shape_problems(
+            media=media.get("media"),
+            media_assets=media.get("media_assets"),
+            attach=media.get("media_attach_platforms"),
+            mode=media.get("media_mode"),
+        )
+    )
+    return attachments.resolve(
+        owner=by,
+        media=media.get("media"),
+        media_assets=media.get("media_assets"),
+        attach=media.get("media_attach_platforms"),
+        mode=media.get("media_mode"),
+    )
+
+
+def _update_locked(launch: Launch, by, changes: dict, change) -> Launch:
     with transaction.atomic():
         launch = Launch.objects.select_for_update().get(pk=launch.pk)
-        _check_updatable(launch, changes)
+        _check_updatable(launch, {**changes, **({"media": True} if change else {})})
         before = (launch.status, launch.scheduled_date)
         update_fields = _apply_changes(launch, by, changes)
-        launch.save(update_fields=[*update_fields, "updated_at"])
+        update_fields += _apply_media(launch, change)
+        if launch.status == S.SCHEDULED:
+            check_schedulable(launch)
+        launch.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
+        if change is not None:
+            attachments.link(launch, change)
         if (launch.status, launch.scheduled_date) != before:
             record_status_event(launch)
     return launch
+
+
+def _apply_media(launch: Launch, change) -> list[str]:
+    """The media part of an update; platforms removed from the launch lose its media."""
+    fields = ["media_attach_platforms"]
+    attachments.prune_attach(launch)
+    if change is not None:
+        raise_problems(attachments.apply(launch, change))
+        fields += ["media_assets", "media_mode"]
+    return fields
 
 
 def record_status_event(launch: Launch) -> None:

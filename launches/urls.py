@@ -1,6 +1,6 @@
 from django.urls import path
 
-from launches import views
+from launches import media_panel, views
 
 app_name = "launches"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new", views.launch_create, name="create"),
     path("<uuid:launch_id>/", views.launch_detail, name="detail"),
     path("<uuid:launch_id>/save", views.launch_save, name="save"),
+    path("<uuid:launch_id>/media", media_panel.launch_media, name="media"),
     path("<uuid:launch_id>/regenerate", views.launch_regenerate, name="regenerate"),
     path("<uuid:launch_id>/undo", views.launch_undo, name="undo"),
     path("<uuid:launch_id>/cancel", views.launch_cancel, name="cancel"),

@@ -18,6 +18,7 @@ from launches import (
     dashboard,
     deletion,
     history,
+    media_panel,
     rules,
     selectors,
     services,
@@ -81,7 +82,12 @@ def launch_detail(request, launch_id):
 def _full_page_context(context: dict, user) -> dict:
     # The counter in editor.js recognises links by X's list of top-level domains.
     launch = context["launch"]
-    return {**context, **_panel_context(launch, user), "x_url_tlds": rules.x_url_tlds()}
+    return {
+        **context,
+        **_panel_context(launch, user),
+        **media_panel.panel_context(launch, user),
+        "x_url_tlds": rules.x_url_tlds(),
+    }
 
 
 @login_required

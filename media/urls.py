@@ -3,4 +3,12 @@ from django.urls import path
 from media import views
 
 app_name = "media"
-urlpatterns = [path("", views.media_list, name="list")]
+urlpatterns = [
+    path("", views.media_list, name="list"),
+    path("upload", views.media_upload, name="upload"),
+    path("fetch", views.media_fetch, name="fetch"),
+    path("<uuid:asset_id>/", views.media_detail, name="detail"),
+    path("<uuid:asset_id>/delete", views.media_delete, name="delete"),
+    path("files/<str:token>/<str:filename>", views.media_file, name="file"),
+    path("posters/<str:token>.jpg", views.media_poster, name="poster"),
+]

@@ -1,9 +1,128 @@
+"""Media pages: the library (upload, fetch by URL, details, delete) and the files themselves."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dropspace.api.errors import ApiError
+from media import selectors, services
+from media.forms import FetchForm, UploadForm
+from media.storage import file_url, poster_url
+
+# The bytes behind a URL never change (a new file gets a new token): cache for long.
+FILE_CACHE = "public, max-age=31536000, immutable"
 
 
 @login_required
 @require_GET
 def media_list(request):
-    return render(request, "media/list.html")
+    assets = list(selectors.library_for(request.user))
+    context = {
+        "assets": [_card(asset) for asset in assets],
+        "upload_form": UploadForm(),
+        "fetch_form": FetchForm(),
+    }
+    return render(request, "media/list.html", context)
+
+
+def _card(asset) -> dict:
+    return {
+        "asset": asset,
+        "url": file_url(asset),
+        "thumbnail": poster_url(asset) if asset.is_video else file_url(asset),
+        "used": getattr(asset, "launch_count", 0),
+    }
+
+
+@login_required
+@require_POST
+def media_upload(request):
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose at least one image or video to upload.")
+        return redirect("media:list")
+    stored, failed = 0, []
+    for upload in form.cleaned_data["files"]:
+        try:
+            services.ingest_upload(owner=request.user, file=upload)
+            stored += 1
+        except ApiError as exc:
+            failed.append(f"{upload.name}: {exc.message}")
+    if stored:
+        messages.success(request, f"Uploaded {stored} file{'s' if stored > 1 else ''}.")
+    for problem in failed:
+        messages.error(request, problem)
+    return redirect("media:list")
+
+
+@login_required
+@require_POST
+def media_fetch(request):
+    form = FetchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the full link to an image or video (https://…).")
+        return redirect("media:list")
+    try:
+        asset = services.ingest_url(owner=request.user, url=form.cleaned_data["url"])
+    except ApiError as exc:
+        messages.error(request, exc.message)
+        return redirect("media:list")
+    messages.success(request, f"Added {asset.filename} from the link.")
+    return redirect("media:detail", asset_id=asset.pk)
+
+
+@login_required
+@require_GET
+def media_detail(request, asset_id):
+    asset = _own(request, asset_id)
+    context = {**_card(asset), "launches": list(selectors.launches_using(asset))}
+    context["used"] = len(context["launches"])
+    return render(request, "media/detail.html", context)
+
+
+@login_required
+@require_POST
+def media_delete(request, asset_id):
+    asset = _own(request, asset_id)
+    try:
+        services.delete_asset(asset=asset)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+        return redirect("media:detail", asset_id=asset.pk)
+    messages.success(request, f"Deleted {asset.filename}.")
+    return redirect("media:list")
+
+
+def _own(request, asset_id):
+    try:
+        return selectors.get_asset_for_user(request.user, asset_id)
+    except ApiError:
+        raise Http404("no such media") from None
+
+
+@require_GET
+def media_file(request, token: str, filename: str):
+    """The file, to anyone holding the URL (platforms fetch it; the token is the secret)."""
+    asset = selectors.asset_by_token(token)
+    if asset is None or asset.filename != filename:
+        raise Http404("no such media file")
+    response = FileResponse(
+        selectors.open_file(asset),
+        content_type=asset.mime_type,
+        as_attachment="download" in request.GET,
+        filename=asset.filename,
+    )
+    response["Cache-Control"] = FILE_CACHE
+    return response
+
+
+@require_GET
+def media_poster(request, token: str):
+    asset = selectors.asset_by_token(token)
+    if asset is None or not asset.poster_name:
+        raise Http404("no such poster")
+    response = FileResponse(selectors.open_file(asset, poster=True), content_type="image/jpeg")
+    response["Cache-Control"] = FILE_CACHE
+    return response

@@ -49,10 +49,11 @@ import contextlib
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
 import requests
@@ -161,9 +162,12 @@ class AccountInfo:
 class Media:
     """One image or video to publish.
 
-    ``url`` must be publicly reachable for platforms that pull media (Instagram, TikTok photos,
-    Facebook photos); ``data`` (the bytes) is needed by platforms that upload (X, LinkedIn,
-    Reddit, TikTok video). The publishing engine supplies both when it has them.
+    ``url`` is set when the file is publicly reachable (platforms that pull media: Instagram,
+    TikTok photos, Facebook by URL); the bytes are for platforms that upload (X, LinkedIn,
+    Reddit, TikTok video): ``data`` in memory, or ``opener`` returning a fresh readable file of
+    ``size`` bytes, so a large video is streamed in chunks instead of held in memory.
+    ``unreachable`` says why there is no public URL (shown when a platform needs one).
+    ``thumbnail`` is a video's poster frame (Reddit needs one).
     """
 
     content_type: str
@@ -171,15 +175,59 @@ class Media:
     data: bytes | None = None
     alt_text: str = ""
     filename: str = "upload"
+    size: int = 0
+    opener: Callable[[], BinaryIO] | None = None
+    unreachable: str = ""
+    thumbnail: Media | None = None
 
     @property
     def is_video(self) -> bool:
         return self.content_type.startswith("video/")
 
+    @property
+    def byte_size(self) -> int:
+        return len(self.data) if self.data is not None else self.size
+
     def bytes_or_fail(self) -> bytes:
-        if self.data is None:
+        """The whole file in memory (images; fine up to their 5 MB cap)."""
+        if self.data is not None:
+            return self.data
+        if self.opener is None:
             raise PermanentError(f"media bytes are required to upload {self.filename}")
-        return self.data
+        with self.opener() as handle:
+            return handle.read()
+
+    def chunks(self, size: int):
+        """``(offset, bytes)`` pieces of at most ``size`` bytes, read one at a time."""
+        if self.data is not None:
+            for start in range(0, len(self.data), size):
+                yield start, self.data[start : start + size]
+            return
+        if self.opener is None:
+            raise PermanentError(f"media bytes are required to upload {self.filename}")
+        with self.opener() as handle:
+            offset = 0
+            while piece := handle.read(size):
+                yield offset, piece
+                offset += len(piece)
+
+    def read_range(self, first: int, last: int) -> bytes:
+        """Bytes ``first``..``last`` inclusive (one upload part)."""
+        if self.data is not None:
+            return self.data[first : last + 1]
+        if self.opener is None:
+            raise PermanentError(f"media bytes are required to upload {self.filename}")
+        with self.opener() as handle:
+            handle.seek(first)
+            return handle.read(last - first + 1)
+
+    def public_url_or_fail(self, platform: str) -> str:
+        if not self.url:
+            why = self.unreachable or "no public URL was given"
+            raise PermanentError(
+                f"{platform} fetches media from a public URL: {why}", code="media_not_public"
+            )
+        return self.url
 
 
 @dataclass

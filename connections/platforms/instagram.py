@@ -59,31 +59,30 @@ class Instagram(GraphPlatform):
     # -- publishing ----------------------------------------------------------------------------
 
     def publish(self, connection, request: PostRequest) -> PendingPublish:
-        """Create the container (image, carousel or reel); publishing happens in check_pending."""
+        """Create the containers (image, reel, or carousel children first); publishing
+        happens in check_pending once Instagram has fetched and processed the media."""
         if not request.media:
             raise PermanentError("Instagram posts need an image or a video", code="no_media")
-        for media in request.media:
-            if not media.url:
-                raise PermanentError("Instagram fetches media from a public URL; none was given")
+        urls = [media.public_url_or_fail(self.label) for media in request.media[:10]]
         if len(request.media) == 1:
-            data = self._item(request.media[0], carousel=False)
-        else:
-            children = [
-                self._container(connection, self._item(m, carousel=True))
-                for m in request.media[:10]
-            ]
-            data = {"media_type": "CAROUSEL", "children": ",".join(children)}
-        data["caption"] = request.text
-        container = self._container(connection, data)
-        return PendingPublish(self.name, container, {"ig_user_id": connection.entity_id}, 10)
+            data = {**self._item(request.media[0], urls[0], carousel=False)}
+            data["caption"] = request.text
+            container = self._container(connection, data)
+            return PendingPublish(self.name, container, {"stage": "publish"}, 10)
+        children = [
+            self._container(connection, self._item(media, url, carousel=True))
+            for media, url in zip(request.media[:10], urls, strict=True)
+        ]
+        state = {"stage": "children", "children": children, "caption": request.text}
+        return PendingPublish(self.name, children[0], state, 5)
 
-    def _item(self, media, *, carousel: bool) -> dict:
+    def _item(self, media, url: str, *, carousel: bool) -> dict:
         if media.is_video:
-            data = {"media_type": "VIDEO" if carousel else "REELS", "video_url": media.url}
+            data = {"media_type": "VIDEO" if carousel else "REELS", "video_url": url}
             if not carousel:
                 data["share_to_feed"] = "true"
         else:
-            data = {"image_url": media.url}
+            data = {"image_url": url}
             if media.alt_text:
                 data["alt_text"] = media.alt_text
         if carousel:
@@ -94,9 +93,14 @@ class Instagram(GraphPlatform):
         url = self.graph(f"/{connection.entity_id}/media")
         return self.call(connection, "POST", url, data=data).json()["id"]
 
+    def _status(self, connection, container_id: str) -> dict:
+        url = self.graph(f"/{container_id}", fields="status_code,status")
+        return self.call(connection, "GET", url).json()
+
     def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
-        url = self.graph(f"/{pending.handle}", fields="status_code,status")
-        container = self.call(connection, "GET", url).json()
+        if pending.state.get("stage") == "children":
+            return self._check_children(connection, pending)
+        container = self._status(connection, pending.handle)
         status = container.get("status_code")
         if status == "IN_PROGRESS":
             return pending
@@ -109,6 +113,23 @@ class Instagram(GraphPlatform):
             "id"
         ]
         return PublishResult(media_id, self._permalink(connection, media_id))
+
+    def _check_children(self, connection, pending: PendingPublish) -> PendingPublish:
+        """Carousel items must be FINISHED before the parent container can be made."""
+        for child in pending.state["children"]:
+            container = self._status(connection, child)
+            status = container.get("status_code")
+            if status == "IN_PROGRESS":
+                return PendingPublish(self.name, child, pending.state, 5)
+            if status != "FINISHED":
+                raise self._container_error(status, container.get("status", ""))
+        data = {
+            "media_type": "CAROUSEL",
+            "children": ",".join(pending.state["children"]),
+            "caption": pending.state["caption"],
+        }
+        parent = self._container(connection, data)
+        return PendingPublish(self.name, parent, {"stage": "publish"}, 5)
 
     def _container_error(self, status: str, detail: str):
         message = f"Instagram could not prepare the media ({status}): {detail}"

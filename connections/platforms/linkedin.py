@@ -8,6 +8,7 @@ from django.conf import settings
 
 from connections.platforms.base import (
     AccountInfo,
+    PendingPublish,
     PermanentError,
     Platform,
     PostRequest,
@@ -27,6 +28,15 @@ MEMBER_QUERY_TYPES = {
     "comments": "COMMENT",
     "shares": "RESHARE",
 }
+
+
+def media_urns(content: dict | None) -> list[str]:
+    """The image/video URNs a post's content refers to."""
+    if not content:
+        return []
+    if "media" in content:
+        return [content["media"]["id"]]
+    return [image["id"] for image in content.get("multiImage", {}).get("images", [])]
 
 
 def escape_little(text: str) -> str:
@@ -122,8 +132,11 @@ class LinkedIn(Platform):
 
     # -- publishing ----------------------------------------------------------------------------
 
-    def publish(self, connection, request: PostRequest) -> PublishResult:
-        """Post as the profile or the organization (``connection.entity_id`` is the author)."""
+    def publish(self, connection, request: PostRequest) -> PublishResult | PendingPublish:
+        """Post as the profile or the organization (``connection.entity_id`` is the author).
+
+        Media is uploaded first; the post is created once LinkedIn says every image or video
+        is AVAILABLE (checked by ``check_pending``, never by sleeping here)."""
         author = connection.entity_id
         body = {
             "author": author,
@@ -140,6 +153,36 @@ class LinkedIn(Platform):
         content = self._content(connection, request, author)
         if content:
             body["content"] = content
+        urns = media_urns(content)
+        if urns:
+            return PendingPublish(self.name, urns[0], {"body": body, "media": urns}, 3)
+        return self._create_post(connection, body)
+
+    def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
+        for urn in pending.state["media"]:
+            status = self._media_status(connection, urn)
+            if status == "PROCESSING_FAILED":
+                raise PermanentError(f"LinkedIn could not process {urn}", code="media_failed")
+            if status != "AVAILABLE":
+                return PendingPublish(self.name, urn, pending.state, 3)
+        return self._create_post(connection, pending.state["body"])
+
+    def _media_status(self, connection, urn: str) -> str:
+        """The image's or video's status. A member token may not read /rest/images (Postiz
+        saw 403s): then the upload is taken as done, as LinkedIn accepted it."""
+        kind = "videos" if ":video:" in urn else "images"
+        url = self.url("api", f"/rest/{kind}/{quote(urn, safe='')}")
+        try:
+            answer = self.request(
+                "GET", url, token=connection.access_token, headers=self.rest_headers()
+            )
+        except ReauthError as exc:
+            if exc.code != "403":
+                raise
+            return "AVAILABLE"
+        return answer.json().get("status", "")
+
+    def _create_post(self, connection, body: dict) -> PublishResult:
         response = self.call(
             connection,
             "POST",
@@ -180,11 +223,10 @@ class LinkedIn(Platform):
         return value["image"]
 
     def _upload_video(self, connection, media, author: str) -> str:
-        content = media.bytes_or_fail()
         init = {
             "initializeUploadRequest": {
                 "owner": author,
-                "fileSizeBytes": len(content),
+                "fileSizeBytes": media.byte_size,
                 "uploadCaptions": False,
                 "uploadThumbnail": False,
             }
@@ -195,7 +237,7 @@ class LinkedIn(Platform):
         ]
         etags = []
         for part in value["uploadInstructions"]:
-            chunk = content[part["firstByte"] : part["lastByte"] + 1]
+            chunk = media.read_range(part["firstByte"], part["lastByte"])  # one part in memory
             headers = {"Content-Type": "application/octet-stream"}
             put = self.call(connection, "PUT", part["uploadUrl"], data=chunk, headers=headers)
             etags.append(put.headers.get("ETag", ""))
@@ -288,7 +330,9 @@ class LinkedIn(Platform):
         if status == 401:
             return ReauthError(f"LinkedIn rejected the token: {message}", refreshable=True)
         if status == 403:
-            return ReauthError(f"LinkedIn denied access (missing permission or role): {message}")
+            return ReauthError(
+                f"LinkedIn denied access (missing permission or role): {message}", code="403"
+            )
         if status == 422 or (status == 400 and "ILLEGAL_ARGUMENT" in response.text):
             return PermanentError(f"LinkedIn rejected the post: {message}", code=str(status))
         if status == 404:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -92,12 +92,12 @@ class Reddit(Platform):
             raise PermanentError("choose at least one subreddit", code="no_subreddit")
         items = list(request.already_published)
         done = {item.target.lower() for item in items}
-        media_url, poster_url = self._upload_media(connection, request)
+        uploaded = self._upload_media(connection, request)
         titles: dict[str, str] = {}
         for subreddit in request.subreddits:
             if subreddit.name.lower() in done:
                 continue
-            data = self._submission(request, subreddit, media_url, poster_url)
+            data = self._submission(request, subreddit, uploaded)
             titles[data["sr"]] = data["title"]
             try:
                 items.append(self._submit(connection, data))
@@ -106,7 +106,7 @@ class Reddit(Platform):
                 raise
         return self._result_or_pending(items, titles)
 
-    def _submission(self, request, subreddit, media_url: str, poster_url: str) -> dict:
+    def _submission(self, request, subreddit, uploaded: Uploaded) -> dict:
         data = {
             "sr": subreddit.name.removeprefix("r/"),
             "title": (subreddit.title or request.title or request.text)[:300],
@@ -117,11 +117,15 @@ class Reddit(Platform):
             data["flair_id"] = subreddit.flair_id
         if subreddit.flair_text:
             data["flair_text"] = subreddit.flair_text
-        if media_url:
-            video = any(m.is_video for m in request.media)
-            data.update(kind="video" if video else "image", url=media_url)
-            if video:
-                data["video_poster_url"] = poster_url
+        if uploaded.gallery:
+            data["items"] = [{"media_id": asset_id, "caption": ""} for asset_id in uploaded.gallery]
+            data.update(show_error_list=True, sendreplies=True)  # JSON: real booleans
+            if request.text:
+                data["text"] = request.text
+        elif uploaded.url:
+            data.update(kind="video" if uploaded.poster else "image", url=uploaded.url)
+            if uploaded.poster:
+                data["video_poster_url"] = uploaded.poster
         elif request.link:
             data.update(kind="link", url=request.link)
         else:
@@ -129,10 +133,15 @@ class Reddit(Platform):
         return data
 
     def _submit(self, connection, data: dict) -> PublishedItem:
-        answer = self.call(connection, "POST", self.url("api", "/api/submit"), data=data).json()
+        if "items" in data:  # a gallery: its own endpoint, with a JSON body
+            url = self.url("api", "/api/submit_gallery_post.json")
+            answer = self.call(connection, "POST", url, json=data).json()
+        else:
+            answer = self.call(connection, "POST", self.url("api", "/api/submit"), data=data).json()
         result = answer.get("json", {}).get("data", {})
-        if result.get("id"):
-            return PublishedItem(result["id"], result.get("url", ""), data["sr"])
+        post_id = result.get("id") or post_id_from(result.get("url", ""))
+        if post_id:
+            return PublishedItem(post_id, result.get("url", ""), data["sr"])
         # Media submissions answer with a websocket URL only: find the post in our listing.
         return self._find_submitted(connection, data["sr"], data["title"])
 
@@ -167,29 +176,37 @@ class Reddit(Platform):
         ]
         return self._result_or_pending(found, titles)
 
-    def _upload_media(self, connection, request: PostRequest) -> tuple[str, str]:
+    def _upload_media(self, connection, request: PostRequest) -> Uploaded:
+        """Upload once for every subreddit: a video with its poster, one image, or every
+        image of a gallery (2-20)."""
         videos = [m for m in request.media if m.is_video]
         images = [m for m in request.media if not m.is_video]
         if videos:
-            if not images:
+            poster = videos[0].thumbnail or (images[0] if images else None)
+            if poster is None:
                 raise PermanentError("Reddit videos need a thumbnail image", code="no_poster")
-            return self._upload(connection, videos[0]), self._upload(connection, images[0])
+            url, _ = self._upload(connection, videos[0])
+            return Uploaded(url=url, poster=self._upload(connection, poster)[0])
+        if len(images) == 1:
+            return Uploaded(url=self._upload(connection, images[0])[0])
         if images:
-            return self._upload(connection, images[0]), ""
-        return "", ""
+            return Uploaded(gallery=[self._upload(connection, m)[1] for m in images[:20]])
+        return Uploaded()
 
-    def _upload(self, connection, media) -> str:
+    def _upload(self, connection, media) -> tuple[str, str]:
+        """The upload lease, then the file to its S3 form: (media URL, asset id)."""
         data = {"filepath": media.filename, "mimetype": media.content_type}
         lease = self.call(
             connection, "POST", self.url("api", "/api/media/asset.json"), data=data
-        ).json()["args"]
-        action = lease["action"]
+        ).json()
+        args = lease["args"]
+        action = args["action"]
         if action.startswith("//"):
             action = f"{urlsplit(self.hosts['api']).scheme}:{action}"
-        fields = {field["name"]: field["value"] for field in lease["fields"]}
+        fields = {field["name"]: field["value"] for field in args["fields"]}
         files = {"file": (media.filename, media.bytes_or_fail(), media.content_type)}
         self.request("POST", action, data=fields, files=files)  # S3: 201 + XML, no token
-        return f"{action}/{fields['key']}"
+        return f"{action}/{fields['key']}", lease.get("asset", {}).get("asset_id", "")
 
     # -- delete, metrics, history --------------------------------------------------------------
 
@@ -250,6 +267,21 @@ class Reddit(Platform):
                 "Reddit refused (banned, private subreddit or missing scope)", code="403"
             )
         return None
+
+
+@dataclass
+class Uploaded:
+    """What was uploaded for a submission: a media URL (+ a video's poster) or gallery ids."""
+
+    url: str = ""
+    poster: str = ""
+    gallery: list[str] = field(default_factory=list)
+
+
+def post_id_from(url: str) -> str:
+    """The id in a permalink (/r/<sr>/comments/<id>/...)."""
+    match = re.search(r"/comments/([a-z0-9]+)", url)
+    return match.group(1) if match else ""
 
 
 def removal(post: dict) -> str:

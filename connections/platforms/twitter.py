@@ -158,16 +158,15 @@ class Twitter(Platform):
         return response.json()["data"]["id"]
 
     def _upload_chunked(self, connection, media) -> tuple[str, dict | None]:
-        content = media.bytes_or_fail()
         init = {
             "media_type": media.content_type,
-            "total_bytes": len(content),
+            "total_bytes": media.byte_size,
             "media_category": "tweet_video",
         }
         url = self.url("api", "/2/media/upload/initialize")
         media_id = self.call(connection, "POST", url, json=init).json()["data"]["id"]
-        for index, start in enumerate(range(0, len(content), CHUNK_SIZE)):
-            chunk = content[start : start + CHUNK_SIZE]
+        # Streamed: one 1 MB segment in memory at a time, in order (segment_index 0..999).
+        for index, (_, chunk) in enumerate(media.chunks(CHUNK_SIZE)):
             self.call(
                 connection,
                 "POST",

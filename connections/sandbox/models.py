@@ -96,10 +96,18 @@ class SandboxMedia(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     received = models.PositiveBigIntegerField(default=0)
     state = models.JSONField(default=dict, blank=True)
+    # The bytes the sandbox received (or pulled from a URL), in the "media" storage, so feeds
+    # show what was really uploaded.
+    storage_name = models.CharField(max_length=500, blank=True, default="")
+    source_url = models.URLField(max_length=2048, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return self.media_id
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")
 
     @property
     def is_processing(self) -> bool:

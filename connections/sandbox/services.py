@@ -5,8 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import shutil
+import tempfile
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+import requests
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,11 +21,13 @@ from connections.sandbox.models import (
     SandboxAccount,
     SandboxFault,
     SandboxGrant,
+    SandboxMedia,
     SandboxPost,
     SandboxToken,
     hash_token,
     new_token,
 )
+from media.storage import media_storage
 
 # Access-token lifetimes of the real platforms (seconds; None = no expiry).
 TOKEN_LIFETIMES = {
@@ -255,3 +264,85 @@ def live_post(account_ids, post_id: str) -> SandboxPost | None:
     return SandboxPost.objects.filter(
         account__in=account_ids, post_id=post_id, deleted_at__isnull=True
     ).first()
+
+
+# --- media -------------------------------------------------------------------------------------
+# Each platform's upload flow ends here: parts arrive in order (checked), are kept in the media
+# storage, and are joined into one file when the upload completes; pulled URLs are fetched.
+
+
+def receive_part(*, media: SandboxMedia, index: int, data: bytes, expected_size=None) -> None:
+    """One part of a chunked upload; parts must come in order (and be the size announced)."""
+    expected = media.state.get("next_part", 0)
+    if index != expected:
+        raise SandboxError("out_of_order", f"part {index} sent, part {expected} expected")
+    if expected_size is not None and len(data) != expected_size:
+        raise SandboxError("bad_size", f"part {index} has {len(data)} bytes, not {expected_size}")
+    name = media_storage().save(f"sandbox/{media.pk}/part-{index:05d}", ContentFile(data))
+    media.state = {
+        **media.state,
+        "next_part": index + 1,
+        "part_names": [*media.state.get("part_names", []), name],
+    }
+    media.received += len(data)
+    media.save(update_fields=["state", "received"])
+
+
+def complete_upload(*, media: SandboxMedia) -> None:
+    """Join the parts into one stored file; processing starts now."""
+    names = media.state.get("part_names", [])
+    storage = media_storage()
+    with tempfile.TemporaryFile() as joined:
+        for name in names:
+            with storage.open(name, "rb") as part:
+                shutil.copyfileobj(part, joined, 1 << 20)
+        joined.seek(0)
+        media.storage_name = storage.save(f"sandbox/{media.pk}/file", File(joined))
+    for name in names:
+        storage.delete(name)
+    media.state = {**media.state, "part_names": [], "complete": True}
+    media.created_at = timezone.now()
+    media.save(update_fields=["storage_name", "state", "created_at"])
+
+
+def store_whole(*, media: SandboxMedia, data: bytes, content_type: str = "") -> None:
+    """A one-shot upload (an image, a single PUT)."""
+    media.storage_name = media_storage().save(f"sandbox/{media.pk}/file", ContentFile(data))
+    media.received = media.size = len(data)
+    media.content_type = content_type or media.content_type
+    media.state = {**media.state, "complete": True}
+    media.save(update_fields=["storage_name", "received", "size", "content_type", "state"])
+
+
+def pull(*, media: SandboxMedia, url: str) -> None:
+    """Fetch a media URL as the platform would. Only this deployment's own URLs are fetched
+    (the sandbox is no open proxy); others are recorded as given."""
+    media.source_url = url
+    if not _own_url(url):
+        media.save(update_fields=["source_url"])
+        return
+    with requests.get(url, stream=True, timeout=10) as response:
+        if response.status_code >= 400:
+            raise SandboxError("fetch_failed", f"media URL answered HTTP {response.status_code}")
+        with tempfile.TemporaryFile() as handle:
+            for chunk in response.iter_content(1 << 20):
+                handle.write(chunk)
+            media.size = media.received = handle.tell()
+            handle.seek(0)
+            media.storage_name = media_storage().save(f"sandbox/{media.pk}/file", File(handle))
+        media.content_type = response.headers.get("Content-Type", "").split(";")[0]
+    media.state = {**media.state, "complete": True}
+    media.save(
+        update_fields=["source_url", "storage_name", "size", "received", "content_type", "state"]
+    )
+
+
+def _own_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.netloc == urlsplit(settings.SITE_URL).netloc
+
+
+def media_files(post: SandboxPost) -> list[SandboxMedia]:
+    """The stored media a post shows, in its order."""
+    found = {m.media_id: m for m in SandboxMedia.objects.filter(media_id__in=post.media or [])}
+    return [found[media_id] for media_id in post.media or [] if media_id in found]

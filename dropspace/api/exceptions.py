@@ -51,11 +51,13 @@ def handle_exception(exc: Exception, context: dict) -> Response:
     return _response(error_body(Code.SERVER_001, Code.SERVER_001.default_message), 500)
 
 
-def body_too_large() -> ApiError:
-    """413 SERVER_002: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE (Django refuses to read it)."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+def body_too_large(limit: int | None = None) -> ApiError:
+    """413 SERVER_002: the body is over what this route reads (Django's cap by default)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE if limit is None else limit
     return ApiError(
-        Code.SERVER_002, f"request body is larger than {limit:g} MB", status=PAYLOAD_TOO_LARGE
+        Code.SERVER_002,
+        f"request body is larger than {limit / 1024 / 1024:g} MB",
+        status=PAYLOAD_TOO_LARGE,
     )
 
 

@@ -18,7 +18,11 @@ _envelopes: dict[type, type] = {}
 
 # Errors any authenticated operation can answer, added to each operation's responses.
 COMMON_ERRORS = [Code.AUTH_001, Code.AUTH_003, Code.RATE_001, Code.SERVER_001]
-BODY_TOO_LARGE = (Code.SERVER_002, 413, "request body larger than the server accepts (2.5 MB)")
+BODY_TOO_LARGE = (
+    Code.SERVER_002,
+    413,
+    "request body larger than the route accepts (2.5 MB; 72 MB to create or update a launch)",
+)
 
 
 def only_public_api(endpoints):

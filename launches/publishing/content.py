@@ -9,16 +9,18 @@ from connections.platforms.base import (
 )
 from launches.models import Launch, PostingLog
 from launches.publishing.targets import asset_is_video, media_for
+from media import selectors as media_selectors
+from media.storage import file_url, poster_url, public_media_problem
 
 
-def post_request(launch: Launch, log: PostingLog) -> PostRequest:
+def post_request(launch: Launch, log: PostingLog, *, sandbox: bool = False) -> PostRequest:
     entry = launch.platform_contents.get(log.platform) or {}
     thread = list(entry.get("thread") or [])
     return PostRequest(
         text=thread[0] if thread else entry.get("content", ""),
         thread=thread[1:],
         title=entry.get("title", ""),
-        media=[_media(asset) for asset in media_for(launch, log.platform)],
+        media=_media_list(launch, log.platform, sandbox=sandbox),
         subreddits=[_subreddit(target) for target in entry.get("subreddits") or []],
         tiktok=_tiktok(entry.get("tiktok_settings")) if log.platform == "tiktok" else None,
         already_published=published_items(log),
@@ -43,16 +45,43 @@ def published_fields(items: list[dict]) -> dict:
     return {"published_items": items, "thread_post_ids": [item["post_id"] for item in items]}
 
 
-def _media(asset: dict) -> Media:
-    kind = asset.get("content_type") or asset.get("mime_type") or ""
-    if not kind:
-        kind = "video/mp4" if asset_is_video(asset) else "image/jpeg"
-    return Media(
-        content_type=kind,
-        url=asset.get("url", ""),
-        alt_text=asset.get("alt_text", ""),
-        filename=asset.get("filename", "upload"),
+def _media_list(launch: Launch, platform: str, *, sandbox: bool) -> list[Media]:
+    """The one place adapters get media from: bytes (streamed from storage) and, when the
+    files are publicly reachable (or the account is a sandbox one, which fetches from this
+    server), their URLs."""
+    items = media_for(launch, platform)
+    assets = {
+        str(asset.pk): asset
+        for asset in media_selectors.assets_visible_to(launch.owner).filter(
+            pk__in=[item.get("id") for item in items if item.get("id")]
+        )
+    }
+    unreachable = "" if sandbox else public_media_problem()
+    return [_media(item, assets.get(str(item.get("id"))), unreachable) for item in items]
+
+
+def _media(item: dict, asset, unreachable: str) -> Media:
+    if asset is None:  # an item without a stored file (an external URL only)
+        kind = item.get("mime_type") or ("video/mp4" if asset_is_video(item) else "image/jpeg")
+        return Media(content_type=kind, url=item.get("url", ""), filename="upload")
+    media = Media(
+        content_type=asset.mime_type,
+        url="" if unreachable else file_url(asset),
+        alt_text=asset.alt_text,
+        filename=asset.filename,
+        size=asset.size,
+        opener=lambda: media_selectors.open_file(asset),
+        unreachable=unreachable,
     )
+    if asset.poster_name:
+        media.thumbnail = Media(
+            content_type="image/jpeg",
+            url="" if unreachable else poster_url(asset),
+            filename=f"{asset.filename.rsplit('.', 1)[0]}-poster.jpg",
+            opener=lambda: media_selectors.open_file(asset, poster=True),
+            unreachable=unreachable,
+        )
+    return media
 
 
 def _subreddit(target: dict) -> Subreddit:

@@ -49,7 +49,7 @@ def publish_post(*, log_id) -> None:
         return
     healthy = connection.health != Connection.Health.NEEDS_REAUTH
     try:
-        request = content.post_request(entry.launch, entry)
+        request = content.post_request(entry.launch, entry, sandbox=connection.is_sandbox)
     except Exception:  # nothing was sent: a plain failure, safe to retry once fixed
         log.exception("preparing post %s failed", entry.pk)
         _fail(entry, "the post could not be prepared from the launch's content", "prepare_failed")

@@ -13,8 +13,9 @@ from connections import selectors as connection_selectors
 from connections.models import Connection
 from connections.platforms import adapter_class
 from dropspace.api.errors import ApiError
-from launches import rules
+from launches import attachments, rules
 from launches.models import Launch
+from media.storage import public_media_problem
 
 RECONNECT = "Reconnect the account in Settings -> Connections, then retry."
 
@@ -91,7 +92,26 @@ def publish_problems(launch: Launch, targets: list[Target]) -> list[dict]:
     for target in targets:
         if target.problem:
             problems.append(rules.problem(_target_field(target), target.problem))
+        problems += _public_media_problems(launch, target)
     return _unique(problems)
+
+
+def _public_media_problems(launch: Launch, target: Target) -> list[dict]:
+    """Instagram (and TikTok photos) fetch media themselves: a real account cannot be handed
+    files this server cannot serve publicly. Known now, so said now (sandbox accounts fetch
+    from this server and are fine)."""
+    connection = target.connection
+    if connection is None or connection.is_sandbox or target.platform not in PULLS_MEDIA:
+        return []
+    # Only files stored here; an item that came with its own URL is served from there.
+    media = [item for item in media_for(launch, target.platform) if item.get("id")]
+    if target.platform == "tiktok":
+        media = _images(media)
+    problem = public_media_problem() if media else ""
+    return [rules.problem("media_assets", f"{target.platform}: {problem}")] if problem else []
+
+
+PULLS_MEDIA = {"instagram", "tiktok"}
 
 
 def _target_field(target: Target) -> str:
@@ -121,24 +141,11 @@ def _reddit(launch: Launch, entry: dict, field: str) -> list[dict]:
     titled = subreddits and all(s.get("title") for s in subreddits)
     if not entry.get("title") and not titled:
         problems.append(rules.problem(f"{field}.title", "reddit needs a title (max 300)"))
-    media = media_for(launch, "reddit")
-    if launch.media_mode == "video" and not (_videos(media) and _has_thumbnail(media)):
-        message = "reddit video mode needs a video and a thumbnail"
-        problems.append(rules.problem("media_assets", message))
-    if launch.media_mode == "images" and not _images(media):
-        problems.append(rules.problem("media_assets", "reddit image mode needs images"))
-    return problems
+    return problems + media_problems(launch, "reddit")
 
 
 def _instagram(launch: Launch, entry: dict, field: str) -> list[dict]:
-    media = media_for(launch, "instagram")
-    if launch.media_mode == "video" and not _videos(media):
-        return [rules.problem("media_assets", "an Instagram reel needs a video")]
-    if launch.media_mode == "images" and not _images(media):
-        return [rules.problem("media_assets", "Instagram image mode needs images")]
-    if not media:
-        return [rules.problem("media_assets", "Instagram needs at least one image or video")]
-    return []
+    return media_problems(launch, "instagram")
 
 
 def _tiktok(launch: Launch, entry: dict, field: str) -> list[dict]:
@@ -150,14 +157,7 @@ def _tiktok(launch: Launch, entry: dict, field: str) -> list[dict]:
                 "TikTok requires privacy_level in tiktok_settings before publishing",
             )
         )
-    media = media_for(launch, "tiktok")
-    if launch.media_mode == "video" and not _videos(media):
-        problems.append(rules.problem("media_assets", "TikTok video mode needs a video"))
-    elif launch.media_mode == "images" and not _images(media):
-        problems.append(rules.problem("media_assets", "TikTok photo mode needs images"))
-    elif not media:
-        problems.append(rules.problem("media_assets", "TikTok needs a video or photos"))
-    return problems
+    return problems + media_problems(launch, "tiktok")
 
 
 PLATFORM_CHECKS = {"reddit": _reddit, "instagram": _instagram, "tiktok": _tiktok}
@@ -165,18 +165,48 @@ PLATFORM_CHECKS = {"reddit": _reddit, "instagram": _instagram, "tiktok": _tiktok
 
 # --- media ------------------------------------------------------------------------------------
 
-
-def media_for(launch: Launch, platform: str) -> list[dict]:
-    """The launch's media assets attached to ``platform`` (all platforms when none listed)."""
-    attach = launch.media_attach_platforms
-    if attach and platform not in attach:
-        return []
-    return [asset for asset in launch.media_assets or [] if isinstance(asset, dict)]
+media_for = attachments.media_for
+asset_is_video = attachments.is_video
 
 
-def asset_is_video(asset: dict) -> bool:
-    kind = asset.get("content_type") or asset.get("mime_type") or asset.get("type") or ""
-    return kind.startswith("video")
+def media_problems(launch: Launch, platform: str) -> list[dict]:
+    """What the launch's media decides for ``platform`` (checked on create, schedule, publish)."""
+    check = MEDIA_CHECKS.get(platform)
+    return check(launch, media_for(launch, platform)) if check else []
+
+
+def _instagram_media(launch: Launch, media: list[dict]) -> list[dict]:
+    if launch.media_mode == "video" and not _videos(media):
+        return [rules.problem("media_assets", "an Instagram reel needs a video")]
+    if launch.media_mode == "images" and not _images(media):
+        return [rules.problem("media_assets", "Instagram image mode needs images")]
+    if not media:
+        return [rules.problem("media_assets", "Instagram needs at least one image or video")]
+    return []
+
+
+def _tiktok_media(launch: Launch, media: list[dict]) -> list[dict]:
+    if launch.media_mode == "video" and not _videos(media):
+        return [rules.problem("media_assets", "TikTok video mode needs a video")]
+    if launch.media_mode == "images" and not _images(media):
+        return [rules.problem("media_assets", "TikTok photo mode needs images")]
+    if not media:
+        return [rules.problem("media_assets", "TikTok needs a video or photos")]
+    if any(item.get("mime_type") not in TIKTOK_PHOTO_TYPES for item in _images(media)):
+        return [rules.problem("media_assets", "TikTok photos must be JPEG or WebP (not PNG/GIF)")]
+    return []
+
+
+def _reddit_media(launch: Launch, media: list[dict]) -> list[dict]:
+    if launch.media_mode == "video" and not (_videos(media) and _has_thumbnail(media)):
+        return [rules.problem("media_assets", "reddit video mode needs a video and a thumbnail")]
+    if launch.media_mode == "images" and not _images(media):
+        return [rules.problem("media_assets", "reddit image mode needs images")]
+    return []
+
+
+TIKTOK_PHOTO_TYPES = {"image/jpeg", "image/webp"}
+MEDIA_CHECKS = {"instagram": _instagram_media, "tiktok": _tiktok_media, "reddit": _reddit_media}
 
 
 def _videos(media: list[dict]) -> list[dict]:

@@ -122,9 +122,10 @@ def test_reddit_linkedin_facebook_instagram_tiktok_through_the_sandbox(
     assert {c.account_type for c in linkedin} == {"personal", "organization"}
     for account in linkedin:
         adapter = adapter_for(account)
-        posted = adapter.publish(
+        pending = adapter.publish(
             account, PostRequest(text="Hello (world) #launch", media=[Media("image/png", data=PNG)])
         )
+        posted = adapter.check_pending(account, pending)  # images are AVAILABLE at once
         assert posted.post_id.startswith("urn:li:share:")
         assert "impressions" in adapter.metrics(account, posted.post_id)
         adapter.delete(account, posted.post_id)

@@ -159,3 +159,21 @@ def test_a_number_for_a_string_field_is_400(api, path, body, field):
     response = api.post(path, body, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["details"][0]["field"] == field
+
+
+def test_launch_create_and_update_take_inline_media_bodies_other_routes_do_not(api, settings):
+    settings.API_BODY_MAX_BYTES = 1024
+    settings.API_MEDIA_BODY_MAX_BYTES = 64 * 1024
+    medium = b'{"title": "' + b"a" * 8 * 1024 + b'"}'  # over the API cap, under the media cap
+
+    keys = api.generic("POST", "/v1/keys", medium, content_type="application/json")
+    launch = api.generic("POST", "/v1/launches", medium, content_type="application/json")
+    huge = b'{"title": "' + b"a" * 128 * 1024 + b'"}'
+    too_big = api.generic("POST", "/v1/launches", huge, content_type="application/json")
+
+    assert keys.status_code == 413
+    assert "request body is larger than" in keys.json()["error"]["message"]
+    assert launch.status_code == 400  # read and validated: the title is too long, not a 413
+    assert error_code(launch) == "SERVER_002"
+    assert too_big.status_code == 413
+    assert error_code(too_big) == "SERVER_002"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import requests
 from django.http import JsonResponse
 
 from connections.sandbox import services
@@ -178,7 +179,7 @@ def _container_json(container: SandboxMedia) -> dict:
     elif state.get("error"):
         status = "ERROR"
     else:
-        status = "IN_PROGRESS" if container.is_processing else "FINISHED"
+        status = "IN_PROGRESS" if _processing(container) else "FINISHED"
     return {"id": container.media_id, "status_code": status, "status": state.get("error", status)}
 
 
@@ -200,33 +201,43 @@ def _create(page, **fields) -> dict:
     return {"id": post_id, "permalink_url": permalink}
 
 
+def _received(request, page, *, url_field: str, kind: str) -> SandboxMedia:
+    """The photo or video the Graph API was given: pulled from its URL, or the upload."""
+    media = SandboxMedia.objects.create(
+        account=page, media_id=services.numeric_id(), state={"kind": kind}
+    )
+    upload = request.FILES.get("source")
+    if upload is not None:
+        services.store_whole(media=media, data=upload.read(), content_type=upload.content_type)
+    else:
+        services.pull(media=media, url=request.POST[url_field])
+    return media
+
+
 def _photos(request, page):
     data = request.POST
     if not (data.get("url") or request.FILES.get("source")):
         return errors._error(400, "(#324) Requires upload file", 324)
-    photo_id = services.numeric_id()
+    photo = _received(request, page, url_field="url", kind="photo")
     if data.get("published") == "false":
-        SandboxMedia.objects.create(account=page, media_id=photo_id, state={"kind": "photo"})
-        return JsonResponse({"id": photo_id})
-    created = _create(
-        page, kind="photo", text=data.get("message", ""), media=[data.get("url", "upload")]
-    )
-    return JsonResponse({"id": photo_id, "post_id": created["id"]})
+        return JsonResponse({"id": photo.media_id})
+    created = _create(page, kind="photo", text=data.get("message", ""), media=[photo.media_id])
+    return JsonResponse({"id": photo.media_id, "post_id": created["id"]})
 
 
 def _videos(request, page):
     data = request.POST
     if not (data.get("file_url") or request.FILES.get("source")):
         return errors._error(400, "(#100) file_url or source is required", 100)
-    video_id = services.numeric_id()
+    video = _received(request, page, url_field="file_url", kind="video")
     services.create_post(
         account=page,
-        post_id=video_id,
+        post_id=video.media_id,
         kind="video",
         text=data.get("description", ""),
-        media=[data.get("file_url", "upload")],
+        media=[video.media_id],
     )
-    return JsonResponse({"id": video_id})
+    return JsonResponse({"id": video.media_id})
 
 
 def _posts(request, page):
@@ -248,25 +259,41 @@ def _posts(request, page):
 
 
 def _ig_media(request, account):
+    """A container: Instagram fetches image_url/video_url now (cURL, as Meta does)."""
     data = request.POST
     media_type = data.get("media_type", "IMAGE")
+    children: list[str] = []
     if media_type == "CAROUSEL":
         children = [c for c in data.get("children", "").split(",") if c]
         if not 2 <= len(children) <= 10:
             return errors._error(400, "carousel needs 2-10 children", 100, 2207028)
+        found = SandboxMedia.objects.filter(account=account, media_id__in=children)
+        if found.count() != len(children) or any(_processing(c) for c in found):
+            return errors._error(400, "carousel children are not ready", 100, 2207026)
     elif not (data.get("image_url") or data.get("video_url")):
         return errors._error(400, "image_url or video_url is required", 100, 2207023)
     container = SandboxMedia.objects.create(
         account=account,
         media_id=services.numeric_id(),
+        content_type="video/mp4" if data.get("video_url") else "",
         state={
             "media_type": media_type,
             "caption": data.get("caption", ""),
-            "url": data.get("image_url") or data.get("video_url", ""),
+            "children": children,
             "child": data.get("is_carousel_item") == "true",
         },
     )
+    if not children:
+        try:
+            services.pull(media=container, url=data.get("image_url") or data["video_url"])
+        except (services.SandboxError, requests.RequestException):
+            return errors._error(400, "Media download has failed.", 9004, 2207052)
     return JsonResponse({"id": container.media_id})
+
+
+def _processing(container: SandboxMedia) -> bool:
+    """Videos (reels, video carousel items) take a few seconds; images are ready at once."""
+    return container.is_processing and container.state.get("media_type") in ("REELS", "VIDEO")
 
 
 def _ig_publish(request, account):
@@ -275,7 +302,7 @@ def _ig_publish(request, account):
     ).first()
     if container is None:
         return errors.not_found()
-    if container.is_processing:
+    if _processing(container):
         return errors._error(400, "Media ID is not available", 9007, 2207027)
     if container.state.get("published_id"):
         return errors._error(400, "The media has already been published", 100)
@@ -287,7 +314,7 @@ def _ig_publish(request, account):
         post_id=media_id,
         kind=kind,
         text=container.state["caption"],
-        media=[container.state.get("url", "")],
+        media=container.state.get("children") or [container.media_id],
         extra={"permalink": f"https://www.instagram.com/{path}/{media_id}/"},
     )
     container.state = {**container.state, "published_id": media_id}

@@ -136,6 +136,7 @@ def images(request):
     media = SandboxMedia.objects.create(
         account=request.sandbox_token.account,
         media_id=f"urn:li:image:{services.numeric_id()}",
+        content_type="image/jpeg",
         state={"kind": "image"},
     )
     upload = request.build_absolute_uri(f"/sandbox/linkedin/api/upload/{media.pk}")
@@ -151,8 +152,14 @@ def videos(request):
     if request.GET.get("action") == "finalizeUpload":
         final = body.get("finalizeUploadRequest", {})
         media = SandboxMedia.objects.filter(account=account, media_id=final.get("video")).first()
-        if media is None or len(final.get("uploadedPartIds", [])) != media.state.get("parts"):
+        parts = media.state.get("parts") if media else None
+        if (
+            media is None
+            or len(final.get("uploadedPartIds", [])) != parts
+            or media.state.get("next_part") != parts
+        ):
             return errors._error(400, "uploadedPartIds do not match the upload", "ILLEGAL_ARGUMENT")
+        services.complete_upload(media=media)  # joins the parts; processing starts now
         return HttpResponse(status=200)
     size = int(body.get("initializeUploadRequest", {}).get("fileSizeBytes", 0))
     parts = max((size + PART_SIZE - 1) // PART_SIZE, 1)
@@ -160,6 +167,7 @@ def videos(request):
         account=account,
         media_id=f"urn:li:video:{services.numeric_id()}",
         size=size,
+        content_type="video/mp4",
         state={"kind": "video", "parts": parts},
     )
     upload = request.build_absolute_uri(f"/sandbox/linkedin/api/upload/{media.pk}")
@@ -181,8 +189,20 @@ def upload(request, media_pk):
     media = SandboxMedia.objects.filter(pk=media_pk, account=request.sandbox_token.account).first()
     if media is None or request.method != "PUT":
         return errors.not_found()
-    media.received += len(request.body)
-    media.save(update_fields=["received"])
+    if media.state.get("kind") == "image":  # the Images API: the whole file in one PUT
+        services.store_whole(media=media, data=request.body)
+    else:
+        index = int(request.GET.get("part", 0))
+        last = min((index + 1) * PART_SIZE, media.size) - 1
+        try:
+            services.receive_part(
+                media=media,
+                index=index,
+                data=request.body,
+                expected_size=last - index * PART_SIZE + 1,
+            )
+        except services.SandboxError as exc:
+            return errors._error(400, exc.message, "ILLEGAL_ARGUMENT")
     response = HttpResponse(status=201)
     response["ETag"] = f"etag-{media.pk}-{request.GET.get('part', 0)}"
     return response
@@ -214,6 +234,8 @@ def posts(request):
         if "media" in content
         else [i["id"] for i in content.get("multiImage", {}).get("images", [])]
     )
+    if media and _media_status_of(token, media) != {"AVAILABLE"}:
+        return errors._error(400, "media is not AVAILABLE yet", "ILLEGAL_ARGUMENT")
     post = services.create_post(
         account=author[0],
         post_id=f"urn:li:share:{services.numeric_id()}",
@@ -295,3 +317,26 @@ def member_analytics(request):
             ]
         }
     )
+
+
+def _status(media: SandboxMedia) -> str:
+    if not media.state.get("complete"):
+        return "WAITING_UPLOAD"
+    return "PROCESSING" if media.is_video and media.is_processing else "AVAILABLE"
+
+
+def _media_status_of(token, urns: list[str]) -> set[str]:
+    found = SandboxMedia.objects.filter(account__in=accounts_of(token), media_id__in=urns)
+    statuses = {_status(media) for media in found}
+    return statuses if found.count() == len(set(urns)) else {"MISSING"}
+
+
+@api(errors)
+def media_status(request, urn):
+    """GET /rest/images/{urn} and /rest/videos/{urn}: WAITING_UPLOAD, PROCESSING, AVAILABLE."""
+    media = SandboxMedia.objects.filter(
+        account__in=accounts_of(request.sandbox_token), media_id=urn
+    ).first()
+    if media is None:
+        return errors.not_found()
+    return JsonResponse({"id": urn, "status": _status(media)})

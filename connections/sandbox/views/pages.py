@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from connections.sandbox import selectors, services
-from connections.sandbox.models import SandboxFault, SandboxPost
+from connections.sandbox.models import SandboxFault, SandboxMedia, SandboxPost
 from connections.sandbox.views.common import sandbox_only
+from media.storage import media_storage
 
 
 class FaultForm(forms.Form):
@@ -33,7 +35,9 @@ def index(request):
 @login_required
 def feed(request, account_id):
     account = selectors.get_account_for(request.user, account_id)
-    posts = account.posts.all()[:100]
+    posts = list(account.posts.all()[:100])
+    for post in posts:
+        post.files = services.media_files(post)
     return render(
         request,
         "sandbox/feed.html",
@@ -82,3 +86,17 @@ def clear_faults(request, account_id):
     account = selectors.get_account_for(request.user, account_id)
     services.clear_faults(account=account)
     return redirect("sandbox:feed", account_id=account.pk)
+
+
+@sandbox_only
+@login_required
+def media_file(request, pk):
+    """What a sandbox platform received, as the feed shows it."""
+    visible = SandboxMedia.objects.filter(account__in=selectors.accounts_visible_to(request.user))
+    media = get_object_or_404(visible, pk=pk)
+    if not media.storage_name:
+        raise Http404("nothing was stored for this media")
+    return FileResponse(
+        media_storage().open(media.storage_name, "rb"),
+        content_type=media.content_type or "application/octet-stream",
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import re
 import time
 
 from django.http import HttpResponse, JsonResponse
@@ -98,7 +100,13 @@ def submit(request):
     kind = data.get("kind", "self")
     if kind == "video" and not data.get("video_poster_url"):
         return submit_errors(["NO_POSTER", "a video needs a poster image", "video_poster_url"])
+    media = []
+    if kind in ("image", "video", "videogif"):
+        media = _uploaded(account, [data.get("url", ""), data.get("video_poster_url", "")])
+        if not media:
+            return submit_errors(["NO_MEDIA", "that media was never uploaded", "url"])
     post = services.create_post(
+        media=media,
         account=account,
         post_id=services.base36_id(),
         kind=kind,
@@ -132,6 +140,41 @@ def submit(request):
     )
 
 
+def _uploaded(account, urls: list[str]) -> list[str]:
+    """The media ids behind uploaded media URLs (.../s3/sandbox/<media_id>/<file>)."""
+    ids = [m.group(1) for url in urls if (m := re.search(r"/s3/sandbox/([a-z0-9]+)/", url or ""))]
+    found = SandboxMedia.objects.filter(account=account, media_id__in=ids, storage_name__gt="")
+    return [media_id for media_id in ids if media_id in {m.media_id for m in found}]
+
+
+@api(errors)
+def submit_gallery(request):
+    """POST /api/submit_gallery_post.json: a JSON body with 2-20 uploaded images."""
+    body = json.loads(request.body or b"{}")
+    account = request.sandbox_token.account
+    items = body.get("items") or []
+    if not body.get("sr") or not body.get("title"):
+        return submit_errors(["BAD_REQUEST", "sr and title are required", "sr"])
+    if not 2 <= len(items) <= 20:
+        return submit_errors(["BAD_GALLERY", "a gallery has 2 to 20 items", "items"])
+    found = SandboxMedia.objects.filter(
+        account=account, media_id__in=[i.get("media_id") for i in items], storage_name__gt=""
+    )
+    if found.count() != len(items):
+        return submit_errors(["NO_MEDIA", "an item was never uploaded", "items"])
+    post = services.create_post(
+        account=account,
+        post_id=services.base36_id(),
+        kind="gallery",
+        text=body.get("text", ""),
+        title=body["title"],
+        target=body["sr"],
+        media=[item["media_id"] for item in items],
+    )
+    url = f"https://www.reddit.com{_permalink(post)}"
+    return JsonResponse({"json": {"errors": [], "data": {"url": url, "id": post.post_id}}})
+
+
 @api(errors)
 def media_asset(request):
     media = SandboxMedia.objects.create(
@@ -162,6 +205,14 @@ def s3_upload(request):
             status=400,
             content_type="application/xml",
         )
+    match = re.match(r"sandbox/([a-z0-9]+)/", request.POST["key"])
+    media = SandboxMedia.objects.filter(media_id=match.group(1) if match else "").first()
+    if media is None:
+        return HttpResponse(
+            "<Error><Code>AccessDenied</Code></Error>", status=403, content_type="application/xml"
+        )
+    upload = request.FILES["file"]
+    services.store_whole(media=media, data=upload.read(), content_type=media.content_type)
     location = f"https://sandbox-s3.example/{request.POST['key']}"
     return HttpResponse(
         f"<PostResponse><Location>{location}</Location><Key>{request.POST['key']}</Key></PostResponse>",

@@ -6,7 +6,6 @@ import json
 import re
 
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 
 from connections.sandbox import services
 from connections.sandbox.models import SandboxMedia, SandboxPost
@@ -133,18 +132,27 @@ def video_init(request):
     if problem:
         return problem
     source = body.get("source_info", {})
+    problem = _check_chunks(source) if source.get("source") == "FILE_UPLOAD" else None
+    if problem:
+        return envelope({}, 400, "invalid_params", problem)
     state = {
         "kind": "video",
         "caption": body["post_info"].get("title", ""),
         "privacy": body["post_info"]["privacy_level"],
         "source": source.get("source"),
+        "chunk_size": int(source.get("chunk_size") or 0),
+        "chunks": int(source.get("total_chunk_count") or 0),
     }
     media = SandboxMedia.objects.create(
         account=request.sandbox_token.account,
         media_id=f"v_pub_file~v2-1.{services.numeric_id()}",
         size=int(source.get("video_size", 0)),
+        content_type="video/mp4",
         state=state,
     )
+    if source.get("source") == "PULL_FROM_URL":
+        services.pull(media=media, url=source.get("video_url", ""))
+        media.received = media.size
     data = {"publish_id": media.media_id}
     if source.get("source") == "FILE_UPLOAD":
         data["upload_url"] = request.build_absolute_uri(f"/sandbox/tiktok/api/upload/{media.pk}/")
@@ -166,10 +174,17 @@ def content_init(request):
         "privacy": info["privacy_level"],
         "photos": body["source_info"]["photo_images"],
     }
+    account = request.sandbox_token.account
+    photos = []
+    for url in state["photos"]:  # TikTok pulls every photo now
+        photo = SandboxMedia.objects.create(
+            account=account, media_id=f"photo-{services.numeric_id()}", state={"kind": "photo"}
+        )
+        services.pull(media=photo, url=url)
+        photos.append(photo.media_id)
+    state["photos"] = photos
     media = SandboxMedia.objects.create(
-        account=request.sandbox_token.account,
-        media_id=f"p_pub_url~v2.{services.numeric_id()}",
-        state=state,
+        account=account, media_id=f"p_pub_url~v2.{services.numeric_id()}", state=state
     )
     return envelope({"publish_id": media.media_id})
 
@@ -182,13 +197,43 @@ def upload(request, media_pk):
     if media is None or request.method != "PUT" or not match:
         return HttpResponse(status=400)
     first, last, total = (int(group) for group in match.groups())
-    if first != media.received or total != media.size or len(request.body) != last - first + 1:
-        return HttpResponse(status=416)
-    media.received = last + 1
+    index = media.state.get("next_part", 0)
+    chunk, chunks = media.state.get("chunk_size", 0), media.state.get("chunks", 1)
+    expected_last = total - 1 if index == chunks - 1 else first + chunk - 1
+    if (
+        first != media.received
+        or total != media.size
+        or len(request.body) != last - first + 1
+        or first != index * chunk
+        or last != expected_last
+    ):
+        return HttpResponse(status=416)  # out of order, or not the announced chunk size
+    services.receive_part(media=media, index=index, data=request.body)
     if media.received == media.size:
-        media.created_at = timezone.now()  # processing starts when the last byte arrives
-    media.save(update_fields=["received", "created_at"])
-    return HttpResponse(status=201 if media.received == media.size else 206)
+        services.complete_upload(media=media)  # processing starts when the last byte arrives
+        return HttpResponse(status=201)
+    return HttpResponse(status=206)
+
+
+def _check_chunks(source: dict) -> str:
+    """TikTok's rules: chunks of 5-64 MB (a file under 5 MB is one chunk), the count is
+    floor(size / chunk_size) and the last chunk takes the rest (up to 128 MB)."""
+    size, chunk = int(source.get("video_size") or 0), int(source.get("chunk_size") or 0)
+    count = int(source.get("total_chunk_count") or 0)
+    if size <= 0 or chunk <= 0:
+        return "video_size and chunk_size are required"
+    if size < 5 * MB and (chunk != size or count != 1):
+        return "a video under 5 MB is uploaded as one chunk"
+    if size >= 5 * MB and not (5 * MB <= chunk <= 64 * MB) and chunk != size:
+        return "chunk_size must be 5-64 MB"
+    if count != max(size // chunk, 1):
+        return "total_chunk_count must be floor(video_size / chunk_size)"
+    if size - (count - 1) * chunk > 128 * MB:
+        return "the last chunk may be at most 128 MB"
+    return ""
+
+
+MB = 1024 * 1024
 
 
 @api(errors)

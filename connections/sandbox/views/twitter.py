@@ -9,7 +9,7 @@ from django.http import JsonResponse
 
 from connections.sandbox import services
 from connections.sandbox.models import SandboxMedia, SandboxPost
-from connections.sandbox.views.common import Errors, api, body_size, open_endpoint, token_json
+from connections.sandbox.views.common import Errors, api, open_endpoint, token_json
 
 PROBLEMS = "https://api.x.com/2/problems/"
 
@@ -119,11 +119,16 @@ def tweets(request):
             f"{PROBLEMS}invalid-request",
         )
     media_ids = body.get("media", {}).get("media_ids", [])
-    if SandboxMedia.objects.filter(media_id__in=media_ids, created_at__isnull=False).count() != len(
-        media_ids
-    ):
+    ready = [
+        m
+        for m in SandboxMedia.objects.filter(
+            account=request.sandbox_token.account, media_id__in=media_ids
+        )
+        if m.state.get("complete") and not (m.is_video and m.is_processing)
+    ]
+    if len(ready) != len(media_ids) or len(media_ids) > 4:
         return errors._problem(
-            400, "Invalid Request", "media_ids: unknown media", f"{PROBLEMS}invalid-request"
+            400, "Invalid Request", "Your media IDs are invalid.", f"{PROBLEMS}invalid-request"
         )
     post = services.create_post(
         account=request.sandbox_token.account,
@@ -194,13 +199,11 @@ def media_upload(request):
         return errors._problem(
             400, "Invalid Request", "media is required", f"{PROBLEMS}invalid-request"
         )
+    upload = request.FILES["media"]
     media = SandboxMedia.objects.create(
-        account=account,
-        media_id=services.numeric_id(),
-        size=body_size(request),
-        content_type=request.FILES["media"].content_type,
-        state={"ready": True},
+        account=account, media_id=services.numeric_id(), state={"ready": True}
     )
+    services.store_whole(media=media, data=upload.read(), content_type=upload.content_type)
     return JsonResponse(
         {
             "data": {
@@ -245,8 +248,12 @@ def media_append(request, media_id):
     ).first()
     if media is None or "media" not in request.FILES:
         return errors.not_found()
-    media.received += request.FILES["media"].size
-    media.save(update_fields=["received"])
+    try:
+        index = int(request.POST.get("segment_index", ""))
+        services.receive_part(media=media, index=index, data=request.FILES["media"].read())
+    except (ValueError, services.SandboxError) as exc:
+        detail = getattr(exc, "message", "segment_index must be an integer 0-999")
+        return errors._problem(400, "Invalid Request", detail, f"{PROBLEMS}invalid-request")
     return JsonResponse({"data": {"expires_at": int(time.time()) + 86400}})
 
 
@@ -264,10 +271,8 @@ def media_finalize(request, media_id):
             "segments do not add up to total_bytes",
             f"{PROBLEMS}invalid-request",
         )
-    from django.utils import timezone
-
-    media.created_at = timezone.now()  # processing starts now
-    media.save(update_fields=["created_at"])
-    return JsonResponse(
-        {"data": {"id": media.media_id, "size": media.size, "processing_info": processing(media)}}
-    )
+    services.complete_upload(media=media)  # joins the segments; processing starts now
+    data = {"id": media.media_id, "size": media.size}
+    if media.is_video:
+        data["processing_info"] = processing(media)
+    return JsonResponse({"data": data})

@@ -105,6 +105,15 @@ def test_carousel_creates_children_then_the_parent(ig, account, mocked):
                 )
             ],
         )
+    photos = [Media("image/jpeg", url=f"https://cdn/{n}.jpg") for n in (1, 2)]
+    pending = ig.publish(account, PostRequest(text="two", media=photos))
+    assert pending.state == {"stage": "children", "children": ["k1", "k2"], "caption": "two"}
+    # Each child must be FINISHED before the parent may be made.
+    mocked.get(f"{GRAPH}/k1", json={"id": "k1", "status_code": "FINISHED"})
+    mocked.get(f"{GRAPH}/k2", json={"id": "k2", "status_code": "IN_PROGRESS"})
+    assert ig.check_pending(account, pending).handle == "k2"
+    mocked.get(f"{GRAPH}/k1", json={"id": "k1", "status_code": "FINISHED"})
+    mocked.get(f"{GRAPH}/k2", json={"id": "k2", "status_code": "FINISHED"})
     mocked.post(
         f"{GRAPH}/1789/media",
         json={"id": "parent"},
@@ -114,8 +123,16 @@ def test_carousel_creates_children_then_the_parent(ig, account, mocked):
             )
         ],
     )
-    photos = [Media("image/jpeg", url=f"https://cdn/{n}.jpg") for n in (1, 2)]
-    assert ig.publish(account, PostRequest(text="two", media=photos)).handle == "parent"
+    parent = ig.check_pending(account, pending)
+    assert (parent.handle, parent.state) == ("parent", {"stage": "publish"})
+
+
+def test_media_without_a_public_url_is_refused_plainly(ig, account):
+    private = Media("image/jpeg", data=b"...", unreachable="SITE_URL is not public")
+    with pytest.raises(PermanentError) as error:
+        ig.publish(account, PostRequest(text="x", media=[private]))
+    assert error.value.code == "media_not_public"
+    assert "SITE_URL is not public" in error.value.reason
 
 
 def test_reel(ig, account, mocked):

@@ -7,6 +7,7 @@ from connections.models import Connection
 from connections.platforms import get_adapter
 from connections.platforms.base import (
     Media,
+    PendingPublish,
     PermanentError,
     PostGoneError,
     PostRequest,
@@ -187,7 +188,38 @@ def test_organization_post_with_two_images(li, org, mocked):
         ],
     )
     images = [Media("image/png", data=b"1"), Media("image/png", data=b"2")]
-    assert li.publish(org, PostRequest(text="pics", media=images)).post_id == "urn:li:share:2"
+    pending = li.publish(org, PostRequest(text="pics", media=images))
+    assert pending.state["media"] == ["urn:li:image:1", "urn:li:image:2"]
+    # The post is created only once every image is AVAILABLE.
+    mocked.get(f"{API}/rest/images/urn%3Ali%3Aimage%3A1", json={"status": "AVAILABLE"})
+    mocked.get(f"{API}/rest/images/urn%3Ali%3Aimage%3A2", json={"status": "PROCESSING"})
+    assert li.check_pending(org, pending).handle == "urn:li:image:2"
+    mocked.get(f"{API}/rest/images/urn%3Ali%3Aimage%3A1", json={"status": "AVAILABLE"})
+    mocked.get(f"{API}/rest/images/urn%3Ali%3Aimage%3A2", json={"status": "AVAILABLE"})
+    assert li.check_pending(org, pending).post_id == "urn:li:share:2"
+
+
+def test_a_member_token_that_cannot_read_images_posts_after_the_upload(li, person, mocked):
+    mocked.post(
+        f"{API}/rest/images",
+        json={"value": {"uploadUrl": "https://upload.li/1", "image": "urn:li:image:1"}},
+    )
+    mocked.put("https://upload.li/1", status=201)
+    mocked.get(f"{API}/rest/images/urn%3Ali%3Aimage%3A1", status=403, json={"message": "denied"})
+    mocked.post(f"{API}/rest/posts", status=201, headers={"x-restli-id": "urn:li:share:5"})
+    pending = li.publish(person, PostRequest(text="pic", media=[Media("image/png", data=b"1")]))
+    assert li.check_pending(person, pending).post_id == "urn:li:share:5"
+    person.refresh_from_db()
+    assert person.health != person.Health.NEEDS_REAUTH
+
+
+def test_failed_processing_is_permanent(li, person, mocked):
+    mocked.get(f"{API}/rest/videos/urn%3Ali%3Avideo%3A9", json={"status": "PROCESSING_FAILED"})
+    pending = PendingPublish(
+        "linkedin", "urn:li:video:9", {"body": {}, "media": ["urn:li:video:9"]}
+    )
+    with pytest.raises(PermanentError):
+        li.check_pending(person, pending)
 
 
 def test_video_upload_in_parts_then_post(li, person, mocked):
@@ -224,10 +256,9 @@ def test_video_upload_in_parts_then_post(li, person, mocked):
         ],
     )
     mocked.post(f"{API}/rest/posts", status=201, headers={"x-restli-id": "urn:li:ugcPost:3"})
-    assert (
-        li.publish(person, PostRequest(text="v", media=[Media("video/mp4", data=b"abcd")])).post_id
-        == "urn:li:ugcPost:3"
-    )
+    mocked.get(f"{API}/rest/videos/urn%3Ali%3Avideo%3A9", json={"status": "AVAILABLE"})
+    pending = li.publish(person, PostRequest(text="v", media=[Media("video/mp4", data=b"abcd")]))
+    assert li.check_pending(person, pending).post_id == "urn:li:ugcPost:3"
 
 
 def test_link_post_is_an_article(li, person, mocked):

@@ -492,3 +492,96 @@ def test_metrics_of_a_post_removed_by_moderators_is_post_gone(rd, account, mocke
     mocked.get(f"{API}/api/info", json=listing(post))
     with pytest.raises(PostGoneError, match=r"removed \(moderator\)"):
         rd.metrics(account, "p1")
+
+
+def lease(mocked, asset_id: str, filename: str):
+    mocked.post(
+        f"{API}/api/media/asset.json",
+        json={
+            "args": {
+                "action": "//reddit-uploaded-media.s3-accelerate.amazonaws.com",
+                "fields": [{"name": "key", "value": f"rte_images/{asset_id}"}],
+            },
+            "asset": {"asset_id": asset_id, "websocket_url": "wss://ws/x"},
+        },
+        match=[
+            matchers.urlencoded_params_matcher({"filepath": filename, "mimetype": "image/jpeg"})
+        ],
+    )
+    mocked.post(
+        "https://reddit-uploaded-media.s3-accelerate.amazonaws.com",
+        status=201,
+        body="<PostResponse><Location>x</Location></PostResponse>",
+    )
+
+
+def test_several_images_are_one_gallery_of_all_of_them(rd, account, mocked):
+    for n in (1, 2, 3):
+        lease(mocked, f"a{n}", f"{n}.jpg")
+    mocked.post(
+        f"{API}/api/submit_gallery_post.json",
+        json={"json": {"errors": [], "data": {"url": f"{WWW}/r/pics/comments/g1/look/"}}},
+        match=[
+            matchers.json_params_matcher(
+                {
+                    "sr": "pics",
+                    "title": "Look",
+                    "api_type": "json",
+                    "sendreplies": True,
+                    "show_error_list": True,
+                    "text": "three shots",
+                    "items": [
+                        {"media_id": "a1", "caption": ""},
+                        {"media_id": "a2", "caption": ""},
+                        {"media_id": "a3", "caption": ""},
+                    ],
+                }
+            )
+        ],
+    )
+    images = [Media("image/jpeg", data=b"J", filename=f"{n}.jpg") for n in (1, 2, 3)]
+    request = PostRequest(
+        text="three shots", title="Look", media=images, subreddits=[Subreddit("pics")]
+    )
+    result = rd.publish(account, request)
+    assert (result.post_id, result.post_url) == ("g1", f"{WWW}/r/pics/comments/g1/look/")
+
+
+def test_a_video_uses_its_own_poster_frame(rd, account, mocked):
+    for asset_id, name, kind in (
+        ("v1", "demo.mp4", "video/mp4"),
+        ("p1", "demo-poster.jpg", "image/jpeg"),
+    ):
+        mocked.post(
+            f"{API}/api/media/asset.json",
+            json={
+                "args": {
+                    "action": "//s3.example.com",
+                    "fields": [{"name": "key", "value": f"k/{asset_id}"}],
+                },
+                "asset": {"asset_id": asset_id},
+            },
+            match=[matchers.urlencoded_params_matcher({"filepath": name, "mimetype": kind})],
+        )
+        mocked.post("https://s3.example.com", status=201, body="<PostResponse/>")
+    mocked.post(
+        f"{API}/api/submit",
+        json={"json": {"errors": [], "data": {"id": "v9", "url": f"{WWW}/r/pics/comments/v9/x/"}}},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "sr": "pics",
+                    "title": "Demo",
+                    "api_type": "json",
+                    "sendreplies": "true",
+                    "kind": "video",
+                    "url": "https://s3.example.com/k/v1",
+                    "video_poster_url": "https://s3.example.com/k/p1",
+                }
+            )
+        ],
+    )
+    poster = Media("image/jpeg", data=b"P", filename="demo-poster.jpg")
+    video = Media("video/mp4", data=b"V", filename="demo.mp4", thumbnail=poster)
+    request = PostRequest(title="Demo", media=[video], subreddits=[Subreddit("pics")])
+    assert rd.publish(account, request).post_id == "v9"

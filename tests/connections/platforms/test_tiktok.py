@@ -447,3 +447,50 @@ def test_metrics_of_a_private_post_does_not_ask_and_is_not_gone(tt, account):
         "comments": 0,
         "shares": 0,
     }
+
+
+def test_video_chunks_are_read_from_the_file_one_at_a_time(tt, account, mocked, monkeypatch):
+    """A stored video is streamed: each PUT carries exactly its Content-Range's bytes."""
+    import io
+
+    from connections.platforms import tiktok
+
+    monkeypatch.setattr(tiktok, "SINGLE_CHUNK_MAX", 10)
+    monkeypatch.setattr(tiktok, "CHUNK_SIZE", 10)
+    content = bytes(range(25))
+    creator_info(mocked)
+    mocked.post(
+        f"{API}/post/publish/video/init/",
+        json={
+            "data": {"publish_id": "p", "upload_url": "https://upload.tiktokapis.com/u"},
+            "error": OK,
+        },
+    )
+    for first, last, status in ((0, 9, 206), (10, 24, 201)):
+        mocked.put(
+            "https://upload.tiktokapis.com/u",
+            status=status,
+            match=[
+                matchers.header_matcher({"Content-Range": f"bytes {first}-{last}/25"}),
+                matchers.body_matcher(content[first : last + 1].decode("latin-1")),
+            ],
+        )
+    opened = []
+
+    def opener():
+        opened.append(1)
+        return io.BytesIO(content)
+
+    video = Media("video/mp4", size=25, opener=opener)
+    tt.publish(account, PostRequest(text="big", media=[video]))
+    assert len(opened) == 2  # one read per chunk, never the whole file at once
+
+
+def test_photos_without_a_public_url_say_why(tt, account, mocked):
+    creator_info(mocked)
+    photo = Media(
+        "image/jpeg", data=b"J", unreachable="SITE_URL http://127.0.0.1:8000 is not public"
+    )
+    with pytest.raises(PermanentError) as error:
+        tt.publish(account, PostRequest(text="pics", media=[photo]))
+    assert "not public" in error.value.reason

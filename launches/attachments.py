@@ -1,0 +1,184 @@
+"""A launch's media: which assets, in which order, on which platforms, in which mode.
+
+The request fields (spec): ``media`` (inline items, ingested now) or ``media_assets`` (assets
+already in the person's library, by id) — mutually exclusive, replacing the launch's media
+entirely; ``media_attach_platforms`` and ``media_mode``, inferred when not given. The launch
+keeps the ordered assets as ``LaunchMedia`` rows (what the library's "used by" reads) and the
+spec-shaped list in ``Launch.media_assets`` (what the API returns and publishing reads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from launches import rules
+from launches.models import AUTO_POST_PLATFORMS, Launch
+from media import selectors as media_selectors
+from media import services as media_services
+from media.models import LaunchMedia, MediaAsset
+from media.storage import file_url, poster_url
+
+MAX_IMAGES = 9
+MAX_VIDEOS = 1
+MODES = ("images", "video")
+# The platforms that post media; the guided ones (Product Hunt...) get the files in their kit.
+MEDIA_PLATFORMS = AUTO_POST_PLATFORMS
+# How many images each platform takes in one post (the spec's distribution caps, and X's 4).
+IMAGE_CAPS = {
+    "twitter": 4,
+    "linkedin": 20,
+    "facebook": 10,
+    "instagram": 10,
+    "reddit": 20,
+    "tiktok": 35,
+}
+UNSET = object()
+
+
+@dataclass
+class MediaChange:
+    """What a create or update asks for. ``assets`` is None when the media itself is kept."""
+
+    assets: list[MediaAsset] | None = None
+    new: list[MediaAsset] = field(default_factory=list)  # ingested for this request
+    attach: list[str] | None = None
+    mode: str | None = None
+
+    def discard(self) -> None:
+        """The request failed after ingesting: remove what it stored."""
+        media_services.discard_assets(self.new)
+
+
+def shape_problems(*, media, media_assets, attach, mode) -> list[dict]:
+    """The request's media fields on their own (before anything is fetched)."""
+    problems = []
+    if media is not None and media_assets is not None:
+        message = "media and media_assets are mutually exclusive; send one"
+        problems.append(rules.problem("media_assets", message))
+    items = media if media is not None else media_assets
+    if items is not None and len(items) > MAX_IMAGES + MAX_VIDEOS:
+        message = f"at most {MAX_IMAGES + MAX_VIDEOS} media items ({MAX_IMAGES} images + 1 video)"
+        problems.append(rules.problem("media" if media is not None else "media_assets", message))
+    if mode is not None and mode not in MODES:
+        problems.append(rules.problem("media_mode", 'media_mode must be "images" or "video"'))
+    return problems
+
+
+def resolve(*, owner, media=None, media_assets=None, attach=None, mode=None) -> MediaChange:
+    """Fetch or look up the assets (``media`` is ingested: the only slow step)."""
+    change = MediaChange(attach=attach, mode=mode)
+    if media_assets is not None:
+        ids = [item["id"] for item in media_assets]
+        change.assets = media_selectors.owned_assets(owner, ids)
+    elif media is not None:
+        change.new = media_services.ingest_items(owner=owner, items=media)
+        change.assets = list(change.new)
+    return change
+
+
+def apply(launch: Launch, change: MediaChange) -> list[dict]:
+    """Put the change on the (unsaved) launch; return the problems it has (400 SERVER_002)."""
+    if change.assets is not None:
+        launch.media_assets = [asset_item(asset) for asset in change.assets]
+        problems = count_problems(change.assets)
+        if problems:
+            return problems
+    has_media = bool(launch.media_assets)
+    if change.mode is not None:
+        launch.media_mode = change.mode
+    elif change.assets is not None:
+        launch.media_mode = inferred_mode(launch.media_assets) if has_media else ""
+    if change.attach is not None:
+        launch.media_attach_platforms = list(change.attach)
+    elif change.assets is not None:
+        launch.media_attach_platforms = (
+            [p for p in launch.platforms if p in MEDIA_PLATFORMS] if has_media else []
+        )
+    return attach_problems(launch)
+
+
+def count_problems(assets: list[MediaAsset]) -> list[dict]:
+    videos = sum(1 for a in assets if a.is_video)
+    problems = []
+    if videos > MAX_VIDEOS:
+        problems.append(rules.problem("media", "at most 1 video per launch"))
+    if len(assets) - videos > MAX_IMAGES:
+        problems.append(rules.problem("media", f"at most {MAX_IMAGES} images per launch"))
+    return problems
+
+
+def attach_problems(launch: Launch) -> list[dict]:
+    outside = [p for p in launch.media_attach_platforms if p not in launch.platforms]
+    if outside:
+        message = f"media_attach_platforms must be a subset of platforms ({', '.join(outside)})"
+        return [rules.problem("media_attach_platforms", message)]
+    return []
+
+
+def inferred_mode(items: list[dict]) -> str:
+    return "video" if any(is_video(item) for item in items) else "images"
+
+
+def link(launch: Launch, change: MediaChange) -> None:
+    """Store the launch's assets in order (in the caller's transaction)."""
+    if change.assets is None:
+        return
+    LaunchMedia.objects.filter(launch=launch).delete()
+    LaunchMedia.objects.bulk_create(
+        LaunchMedia(launch=launch, asset=asset, position=index)
+        for index, asset in enumerate(change.assets)
+    )
+
+
+def asset_item(asset: MediaAsset) -> dict:
+    """An asset in the spec's ``media_assets`` shape."""
+    item = {
+        "id": str(asset.pk),
+        "type": asset.kind,
+        "url": file_url(asset),
+        "filename": asset.filename,
+        "size": asset.size,
+        "mime_type": asset.mime_type,
+        "width": asset.width,
+        "height": asset.height,
+        "source": asset.source,
+    }
+    if asset.is_video:
+        item["duration"] = asset.duration
+        if asset.poster_name:
+            item["thumbnail_url"] = poster_url(asset)
+    if asset.fal_request_id:
+        item["fal_request_id"] = asset.fal_request_id
+    if asset.alt_text:
+        item["alt_text"] = asset.alt_text
+    return item
+
+
+def prune_attach(launch: Launch) -> None:
+    """Platforms removed from the launch stop getting its media."""
+    launch.media_attach_platforms = [
+        p for p in launch.media_attach_platforms or [] if p in launch.platforms
+    ]
+
+
+# --- distribution -----------------------------------------------------------------------------
+
+
+def is_video(item: dict) -> bool:
+    kind = item.get("mime_type") or item.get("content_type") or item.get("type") or ""
+    return kind.startswith("video")
+
+
+def media_for(launch: Launch, platform: str) -> list[dict]:
+    """The items ``platform`` posts: per the launch's mode (the video, or the images up to the
+    platform's cap), and only on the platforms media is attached to (all when none listed)."""
+    attach = launch.media_attach_platforms
+    if attach and platform not in attach:
+        return []
+    items = [item for item in launch.media_assets or [] if isinstance(item, dict)]
+    videos = [item for item in items if is_video(item)]
+    images = [item for item in items if not is_video(item)]
+    mode = launch.media_mode or (inferred_mode(items) if items else "")
+    if mode == "video":
+        return videos[:MAX_VIDEOS]
+    return images[: IMAGE_CAPS.get(platform, MAX_IMAGES + MAX_VIDEOS)]
