@@ -589,8 +589,19 @@ habits = st.fixed_dictionaries(
 )
 
 
+SHORT_VOICE = {
+    "emoji_per_post": 0.0,
+    "hashtags_per_post": 3.0,
+    "line_breaks": "double",
+    "avg_length": 50,
+    "uses_questions": True,
+    "exclamation_rate": 0.0,
+}
+
+
 @hsettings(max_examples=30, deadline=None)
 @given(style=habits, variant=st.integers(0, 9))
+@example(style=SHORT_VOICE, variant=1)  # its Facebook body budget was 0: once read as "no limit"
 def test_the_persona_habits_show_in_every_draft(style, variant):
     from launches.writer.offline.habits import NORMS
 

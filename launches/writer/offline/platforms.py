@@ -124,7 +124,8 @@ class Draft:
 
     def add(self, piece: str, *, alone: bool = False, limit: int | None = None) -> bool:
         """Add ``piece`` to the last paragraph, or start one (``alone``: a paragraph of its
-        own). False when it would repeat, stutter or not fit within ``limit``."""
+        own). False when it would repeat, stutter or not fit within ``limit`` (0 is a real
+        limit: a short voice whose fixed lines fill its length has no room for more)."""
         piece = piece.strip()
         key = tuple(tokens(piece))
         current = self.text()
@@ -136,7 +137,7 @@ class Draft:
             candidate = f"{current} {piece}"
         else:
             candidate = self.joiner.join(filter(None, [current, piece]))
-        if length(self.platform, candidate) > (limit or self.limit):
+        if length(self.platform, candidate) > (self.limit if limit is None else limit):
             return False
         if joins:
             last.append(piece)
