@@ -8,6 +8,7 @@ from dropspace.api.views import not_found
 
 API_MODULES = [
     "developer.api",
+    "planning.api",  # before launches.api: /v1/launches/import is not a launch id
     "launches.api",
     "personas.api",
     "media.api",
@@ -48,6 +49,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("launches/", include("launches.urls")),
+    path("", include("planning.urls")),
     path("", RedirectView.as_view(pattern_name="launches:list", permanent=False), name="home"),
 ]
 

@@ -61,22 +61,21 @@ def create_launch(
     Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona not owned, 429
     LAUNCH_002 over the monthly limit, 429 RATE_001 when the AI writer is rate limited.
     """
-    raise_problems(rules.check_platforms(platforms))
-    problems = rules.check_name(title) + rules.check_description(product_description)
-    problems += _check_create_content(
-        platforms, platform_contents, custom_content, custom_content_reddit_title
+    raise_problems(
+        check_new_launch(
+            owner=owner,
+            title=title,
+            product_description=product_description,
+            platforms=platforms,
+            product_url=product_url,
+            scheduled_date=scheduled_date,
+            dropspace_platforms=dropspace_platforms,
+            user_platform_accounts=user_platform_accounts,
+            platform_contents=platform_contents,
+            custom_content=custom_content,
+            custom_content_reddit_title=custom_content_reddit_title,
+        )
     )
-    if product_url:
-        problems += rules.check_product_url(product_url)
-    if scheduled_date is not None:
-        problems += rules.check_scheduled_date(scheduled_date)
-    problems += rules.check_posting_targets(
-        owner=owner,
-        platforms=platforms,
-        user_platform_accounts=user_platform_accounts,
-        dropspace_platforms=dropspace_platforms,
-    )
-    raise_problems(problems)
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     check_monthly_limit(owner)
     launch = Launch(
@@ -95,6 +94,40 @@ def create_launch(
         user_platform_accounts=user_platform_accounts,
     )
     return launch, _write_and_save(launch)
+
+
+def check_new_launch(
+    *,
+    owner,
+    title,
+    product_description,
+    platforms,
+    product_url="",
+    scheduled_date=None,
+    dropspace_platforms=None,
+    user_platform_accounts=None,
+    platform_contents=None,
+    custom_content=None,
+    custom_content_reddit_title=None,
+) -> list:
+    """Every rule problem create_launch would raise, without creating anything (import preview)."""
+    problems = rules.check_platforms(platforms)
+    if problems:
+        return problems
+    problems = rules.check_name(title) + rules.check_description(product_description)
+    problems += _check_create_content(
+        platforms, platform_contents, custom_content, custom_content_reddit_title
+    )
+    if product_url:
+        problems += rules.check_product_url(product_url)
+    if scheduled_date is not None:
+        problems += rules.check_scheduled_date(scheduled_date)
+    return problems + rules.check_posting_targets(
+        owner=owner,
+        platforms=platforms,
+        user_platform_accounts=user_platform_accounts,
+        dropspace_platforms=dropspace_platforms,
+    )
 
 
 def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:
