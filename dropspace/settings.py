@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "LaunchStatusEnum": "launches.models.Launch.Status",
         "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
+        "LaunchPlatformEnum": "launches.models.Platform",  # the nine (planning's filters)
     }
 )
 

@@ -63,7 +63,7 @@ class SummaryQuerySerializer(StrictSerializer):
     period = serializers.ChoiceField(
         choices=list(analytics.PERIODS), required=False, default=analytics.DEFAULT_PERIOD
     )
-    platform = serializers.ChoiceField(choices=Platform.values, required=False, default="")
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False, default="")
     persona_id = serializers.UUIDField(required=False, default=None)
 
 
@@ -74,7 +74,7 @@ class NumbersSerializer(serializers.Serializer):
 
 
 class PlatformNumbersSerializer(NumbersSerializer):
-    platform = serializers.ChoiceField(choices=Platform.values)
+    platform = serializers.ChoiceField(choices=Platform.choices)
 
 
 class TrendPointSerializer(NumbersSerializer):
@@ -84,7 +84,7 @@ class TrendPointSerializer(NumbersSerializer):
 class BestPostSerializer(serializers.Serializer):
     launch_id = serializers.UUIDField()
     launch_name = serializers.CharField()
-    platform = serializers.ChoiceField(choices=Platform.values)
+    platform = serializers.ChoiceField(choices=Platform.choices)
     post_url = serializers.URLField(allow_null=True)
     posted_at = serializers.DateTimeField()
     impressions = serializers.IntegerField()
@@ -92,7 +92,7 @@ class BestPostSerializer(serializers.Serializer):
 
 
 class FailureSerializer(serializers.Serializer):
-    platform = serializers.ChoiceField(choices=Platform.values)
+    platform = serializers.ChoiceField(choices=Platform.choices)
     reason = serializers.CharField(help_text="the error code recorded for the post")
     count = serializers.IntegerField()
     example = serializers.CharField(help_text="one of the platforms' messages")
