@@ -69,6 +69,7 @@ def summary(user, filters: Filters) -> dict:
     posts = published_posts(user, filters)
     by_platform = list(posts.values("platform").annotate(**NUMBERS).order_by("-posts"))
     totals = {name: sum(row[name] for row in by_platform) for name in NUMBERS}
+    failures = _failures(user, filters)
     return {
         "period": filters.period,
         "since": filters.since,
@@ -77,7 +78,8 @@ def summary(user, filters: Filters) -> dict:
         "platforms": [{**row, "label": LABELS.get(row["platform"], "")} for row in by_platform],
         "trend": _trend(posts, filters),
         "best_posts": _best_posts(posts),
-        "failures": _failures(user, filters),
+        "failures": failures,
+        "failed_posts": sum(row["count"] for row in failures),
     }
 
 

@@ -56,6 +56,7 @@ class AnalyticsForm(forms.Form):
             ("all", "All time"),
         ],
         required=False,
+        initial=analytics.DEFAULT_PERIOD,
     )
     platform = forms.ChoiceField(choices=PLATFORM_CHOICES, required=False)
     persona = forms.ChoiceField(required=False)

@@ -108,3 +108,4 @@ class SummarySerializer(serializers.Serializer):
     trend = TrendPointSerializer(many=True)
     best_posts = BestPostSerializer(many=True)
     failures = FailureSerializer(many=True)
+    failed_posts = serializers.IntegerField(help_text="posts that failed in the period")

@@ -6,6 +6,7 @@
 
   function calendar() { return document.getElementById("calendar"); }
   function slots() { return Array.prototype.slice.call(calendar().querySelectorAll(".cal-slot")); }
+  var keyboardPaging = false;
   var COLUMNS = 7; // a week per row (month), a day per column (week)
 
   // Roving tabindex: one day is in the tab order (today, else the first day of the month).
@@ -21,6 +22,8 @@
       start = today || start;
     }
     if (start) start.tabIndex = 0;
+    if (start && keyboardPaging) start.focus(); // Page Up / Down keep the keyboard in the grid
+    keyboardPaging = false;
   }
 
   function focusSlot(from, to) {
@@ -48,6 +51,7 @@
     } else if (event.key === "PageUp" || event.key === "PageDown") {
       event.preventDefault();
       var nav = calendar().querySelector(event.key === "PageUp" ? "[data-nav=previous]" : "[data-nav=next]");
+      keyboardPaging = Boolean(nav);
       if (nav) nav.click();
     } else if (event.key === "Enter" && event.target === slot) {
       event.preventDefault();
