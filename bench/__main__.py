@@ -12,9 +12,14 @@ def main() -> None:
     django.setup()
     import sys
 
-    from bench import api_list, publishing, webhooks
+    from bench import api_list, planning, publishing, webhooks
 
-    sections = {"webhooks": webhooks.run, "publishing": publishing.run, "api_list": api_list.run}
+    sections = {
+        "webhooks": webhooks.run,
+        "publishing": publishing.run,
+        "api_list": api_list.run,
+        "planning": planning.run,
+    }
     chosen = sys.argv[1:] or list(sections)  # `python -m bench publishing` runs one section
     rows = [row for name in chosen for row in sections[name]()]
     print_table(rows)
