@@ -40,7 +40,7 @@ def test_copying_env_example_to_dot_env_keeps_the_embedded_defaults(tmp_path):
         ROOT / "dropspace", tmp_path / "dropspace", ignore=shutil.ignore_patterns("tests")
     )
     for app in ("accounts", "developer", "personas", "launches", "media", "connections",
-                "billing", "webhooks"):  # fmt: skip
+                "billing", "webhooks", "planning"):  # fmt: skip
         (tmp_path / app).symlink_to(ROOT / app)
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "dropspace.settings", "HOME": "/tmp"}
     baseline = settings_seen(tmp_path, env)

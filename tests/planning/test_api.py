@@ -188,3 +188,25 @@ def test_summary_of_old_posts_needs_a_longer_period(api, user, make_published):
     all_time = api.get("/v1/analytics/summary?period=all").json()["data"]
     assert all_time["bucket"] == "month"
     assert all_time["totals"]["impressions"] == 5
+
+
+def test_a_strangers_import_is_their_own(
+    api, stranger_api, user, stranger, make_platform_connection
+):
+    import_(api, content=CSV)
+    theirs = import_(stranger_api, content=CSV).json()["data"]
+    assert theirs["created"] == 1  # the same file, another person: not "already imported"
+    assert Launch.objects.filter(owner=stranger).count() == 1
+    mine = make_platform_connection("twitter")
+    row = (
+        "title,product_description,platforms,twitter,user_platform_accounts\n"
+        f"Borrowed,Acme.,twitter,Hi,twitter={mine.pk}\n"
+    )
+    [borrowed] = import_(stranger_api, content=row).json()["data"]["rows"]
+    assert borrowed["status"] == "skipped"
+    assert borrowed["problems"] == [
+        {
+            "column": "user_platform_accounts",
+            "message": f"connection {mine.pk} is not one of your connected accounts",
+        }
+    ]
