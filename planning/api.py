@@ -14,7 +14,7 @@ from developer.models import Scope
 from dropspace.api.errors import Code
 from dropspace.api.schema import envelope, errors
 from launches import selectors as launch_selectors
-from planning import analytics, services
+from planning import analytics, selectors, services
 from planning.serializers import (
     ImportReportSerializer,
     ImportRequestSerializer,
@@ -40,9 +40,16 @@ class ImportView(APIView):
         "(name or id), product_url, user_platform_accounts (key=connection id; …), "
         "dropspace_platforms, one content column per platform (twitter, linkedin, …; tweets "
         "of a thread separated by a --- line), reddit_title, producthunt_title, "
-        "hackernews_title, reddit_subreddits, media_urls (not imported yet: reported in notes).",
+        "hackernews_title, reddit_subreddits, media_urls (not imported yet: reported in notes). "
+        "A file with more valid rows than IMPORT_INLINE_ROWS (20) is created in the background: "
+        "the answer is 202 with status queued, and GET /v1/launches/imports/{import_id} "
+        "reports the progress and, when done, every row.",
         request=ImportRequestSerializer,
-        responses={200: envelope(ImportReportSerializer), **errors(Code.SERVER_002)},
+        responses={
+            200: envelope(ImportReportSerializer),
+            202: envelope(ImportReportSerializer),
+            **errors(Code.SERVER_002),
+        },
     )
     def post(self, request):
         params = ImportRequestSerializer(data=request.data)
@@ -54,7 +61,20 @@ class ImportView(APIView):
             _, _, rows = services.check_file(**arguments, filename=filename)
             return Response({"data": _dry_run_report(rows)})
         job = services.preview_import(**arguments, filename=filename)
-        job = services.start_import(job=job, background=False)
+        job = services.start_import(job=job)
+        return Response({"data": _report(job)}, status=200 if job.is_finished else 202)
+
+
+class ImportDetailView(APIView):
+    required_scopes = {"GET": Scope.READ}
+
+    @extend_schema(
+        tags=TAGS,
+        summary="An import's progress and per-row report",
+        responses={200: envelope(ImportReportSerializer), **errors(Code.SERVER_003)},
+    )
+    def get(self, request, import_id):
+        job = selectors.get_import_for_user(request.user, import_id)
         return Response({"data": _report(job)})
 
 
@@ -78,7 +98,9 @@ def _counts(rows: list[dict]) -> dict:
 def _report(job) -> dict:
     notes = {row["row"]: row["notes"] for row in job.rows}
     rows = [{**item, "notes": notes.get(item["row"], [])} for item in job.report]
-    return {"import_id": job.pk, "dry_run": False, **_counts(rows), "rows": rows}
+    progress = {"status": job.status, "processed": job.processed}
+    counts = {**_counts(rows), "total": job.total}
+    return {"import_id": job.pk, "dry_run": False, **progress, **counts, "rows": rows}
 
 
 def _dry_run_report(checked: list[dict]) -> dict:
@@ -93,7 +115,8 @@ def _dry_run_report(checked: list[dict]) -> dict:
         }
         for row in checked
     ]
-    return {"import_id": None, "dry_run": True, **_counts(rows), "rows": rows}
+    progress = {"status": "preview", "processed": len(rows)}
+    return {"import_id": None, "dry_run": True, **progress, **_counts(rows), "rows": rows}
 
 
 def _dry_status(row: dict) -> str:
@@ -149,6 +172,11 @@ class SummaryView(APIView):
 
 urlpatterns = [
     path("launches/import", ImportView.as_view(), name="api-launches-import"),
+    path(
+        "launches/imports/<str:import_id>",
+        ImportDetailView.as_view(),
+        name="api-launches-import-detail",
+    ),
     path("launches/export", ExportView.as_view(), name="api-launches-export"),
     path("analytics/summary", SummaryView.as_view(), name="api-analytics-summary"),
 ]

@@ -1,5 +1,7 @@
 """Reads of the planning pages and API, each scoped to its owner here and nowhere else."""
 
+import uuid
+
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
@@ -33,7 +35,12 @@ def _statuses(status: str) -> list[str]:
 
 
 def get_import_for_user(user, import_id) -> ImportJob:
-    job = ImportJob.objects.filter(owner=user, pk=import_id).first()
+    """The person's import; 404 SERVER_003 for another's, an unknown or a malformed id."""
+    try:
+        import_id = uuid.UUID(str(import_id))
+    except ValueError:
+        import_id = None
+    job = ImportJob.objects.filter(owner=user, pk=import_id).first() if import_id else None
     if job is None:
         raise ApiError(Code.SERVER_003, "import not found")
     return job

@@ -50,8 +50,13 @@ class ImportRowSerializer(serializers.Serializer):
 
 
 class ImportReportSerializer(serializers.Serializer):
-    import_id = serializers.UUIDField()
+    import_id = serializers.UUIDField(allow_null=True, help_text="null for a dry run")
     dry_run = serializers.BooleanField()
+    status = serializers.ChoiceField(
+        choices=["preview", "queued", "running", "done", "failed"],
+        help_text="done: every row is in rows; queued / running: in the background",
+    )
+    processed = serializers.IntegerField(help_text="rows handled so far")
     total = serializers.IntegerField()
     created = serializers.IntegerField()
     skipped = serializers.IntegerField()

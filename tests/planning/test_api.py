@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from developer.models import Scope
+from dropspace.celery import app as celery_app
 from launches.models import Launch
 from personas.models import Persona
 from tests.launches.factories import LaunchFactory
@@ -210,3 +211,42 @@ def test_a_strangers_import_is_their_own(
             "message": f"connection {mine.pk} is not one of your connected accounts",
         }
     ]
+
+
+def test_a_large_import_answers_202_and_reports_when_done(
+    api, user, stranger_api, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_ROWS = 1
+    text = (
+        "title,product_description,platforms,linkedin\nA,Acme.,linkedin,Hi\nB,Acme.,linkedin,Hi\n"
+    )
+    with django_capture_on_commit_callbacks() as enqueue:
+        response = import_(api, content=text)
+    assert response.status_code == 202
+    queued = response.json()["data"]
+    assert (queued["status"], queued["processed"], queued["total"], queued["rows"]) == (
+        "queued",
+        0,
+        2,
+        [],
+    )
+    url = f"/v1/launches/imports/{queued['import_id']}"
+    assert stranger_api.get(url).status_code == 404
+    celery_app.conf.task_always_eager = True  # the worker runs the task after the commit
+    try:
+        [callback() for callback in enqueue]
+    finally:
+        celery_app.conf.task_always_eager = False
+    done = api.get(url).json()["data"]
+    assert (done["status"], done["created"], len(done["rows"])) == ("done", 2, 2)
+    assert Launch.objects.filter(owner=user).count() == 2
+
+
+def test_import_report_errors(api, make_api_client, user):
+    assert api.get("/v1/launches/imports/not-a-uuid").status_code == 404
+    unknown = api.get("/v1/launches/imports/5b0c8a52-54a8-4a55-9d57-6d2b0e0f2a31")
+    assert unknown.json()["error"]["code"] == "SERVER_003"
+    writer = make_api_client(user, scopes=[str(Scope.WRITE)])
+    assert (
+        writer.get("/v1/launches/imports/5b0c8a52-54a8-4a55-9d57-6d2b0e0f2a31").status_code == 403
+    )
