@@ -17,6 +17,7 @@ class Day:
     date: date
     in_range: bool  # False for the other months' days that pad a month view
     is_today: bool
+    is_past: bool = False  # no new launch is planned on a past day
     entries: list = field(default_factory=list)
 
 
@@ -66,7 +67,7 @@ def build(view: str, anchor: date) -> Grid:
         for n in range((end - start).days)
     ]
     for day in days:
-        day.is_today = day.date == now
+        day.is_today, day.is_past = day.date == now, day.date < now
     return Grid(view, anchor, start, end, days, previous, following)
 
 

@@ -186,3 +186,11 @@ def test_calendar_queries_do_not_grow_with_launches(
     with django_assert_max_num_queries(6):
         html = logged_in_client.get("/calendar/?date=2030-03-01").content.decode()
     assert html.count('class="cal-entry') == Launch.objects.count() == 14
+
+
+def test_a_past_day_offers_no_new_launch(logged_in_client):
+    html = logged_in_client.get("/calendar/?date=2030-03-01").content.decode()
+    yesterday = html.split('data-day="2030-03-13"')[1].split(">")[0]
+    assert "data-create-url" not in yesterday
+    today = html.split('data-day="2030-03-14"')[1].split(">")[0]
+    assert "scheduled_date=2030-03-14T09:00" in today

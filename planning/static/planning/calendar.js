@@ -56,14 +56,15 @@
     } else if (event.key === "Enter" && event.target === slot) {
       event.preventDefault();
       var entry = slot.querySelector(".cal-entry");
-      window.location.href = entry ? entry.href : slot.dataset.createUrl;
+      var url = entry ? entry.href : slot.dataset.createUrl;
+      if (url) window.location.href = url;
     }
   });
 
   // A click on the empty part of a day plans a launch there; a click on an entry opens it.
   document.addEventListener("click", function (event) {
     var slot = event.target.closest && event.target.closest(".cal-slot");
-    if (!slot || event.target.closest(".cal-entry")) return;
+    if (!slot || event.target.closest(".cal-entry") || !slot.dataset.createUrl) return;
     window.location.href = slot.dataset.createUrl;
   });
 
