@@ -14,6 +14,7 @@ import statistics
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -33,7 +34,10 @@ PLATFORMS = ["twitter", "linkedin", "reddit"]
 
 
 def run() -> list[tuple[str, str]]:
-    with override_settings(LAUNCHES_PER_MONTH=10**6, ALLOWED_HOSTS=["*"]):
+    # Pages render in-process: plain static storage, so no collectstatic manifest is needed.
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    storages = {**settings.STORAGES, "staticfiles": static}
+    with override_settings(LAUNCHES_PER_MONTH=10**6, ALLOWED_HOSTS=["*"], STORAGES=storages):
         return _import_rows() + _analytics_rows()
 
 
