@@ -7,17 +7,20 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from developer.models import Scope
 from dropspace.api.errors import Code
+from dropspace.api.parsers import StrictJSONParser
 from dropspace.api.schema import envelope, errors
 from launches import selectors as launch_selectors
 from planning import analytics, selectors, services
 from planning.serializers import (
     ImportReportSerializer,
     ImportRequestSerializer,
+    ImportUploadSerializer,
     SummaryQuerySerializer,
     SummarySerializer,
 )
@@ -28,6 +31,7 @@ TAGS = ["Planning"]
 
 class ImportView(APIView):
     required_scopes = {"POST": Scope.WRITE}
+    parser_classes = [StrictJSONParser, MultiPartParser]
 
     @extend_schema(
         tags=TAGS,
@@ -44,7 +48,10 @@ class ImportView(APIView):
         "A file with more valid rows than IMPORT_INLINE_ROWS (20) is created in the background: "
         "the answer is 202 with status queued, and GET /v1/launches/imports/{import_id} "
         "reports the progress and, when done, every row.",
-        request=ImportRequestSerializer,
+        request={
+            "application/json": ImportRequestSerializer,
+            "multipart/form-data": ImportUploadSerializer,
+        },
         responses={
             200: envelope(ImportReportSerializer),
             202: envelope(ImportReportSerializer),
@@ -52,11 +59,12 @@ class ImportView(APIView):
         },
     )
     def post(self, request):
-        params = ImportRequestSerializer(data=request.data)
+        uploaded = request.content_type.startswith("multipart/")
+        shape = ImportUploadSerializer if uploaded else ImportRequestSerializer
+        params = shape(data=request.data)
         params.is_valid(raise_exception=True)
-        data, format = _file_of(params.validated_data)
+        data, format, filename = _file_of(params.validated_data)
         arguments = {"owner": request.user, "data": data, "format": format}
-        filename = params.validated_data["filename"]
         if params.validated_data["dry_run"]:
             _, _, rows = services.check_file(**arguments, filename=filename)
             return Response({"data": _dry_run_report(rows)})
@@ -78,11 +86,16 @@ class ImportDetailView(APIView):
         return Response({"data": _report(job)})
 
 
-def _file_of(validated: dict) -> tuple[bytes, str]:
+def _file_of(validated: dict) -> tuple[bytes, str, str]:
+    """(bytes, format, filename) of the request; the format "" is guessed from the file."""
+    if "file" in validated:
+        upload = validated["file"]
+        return upload.read(), "", upload.name
+    filename = validated["filename"]
     if "launches" in validated:
         # Sorted keys: the same launches sent again hash the same (idempotent re-import).
-        return json.dumps(validated["launches"], sort_keys=True).encode(), "json"
-    return validated["content"].encode(), validated.get("format", "csv")
+        return json.dumps(validated["launches"], sort_keys=True).encode(), "json", filename
+    return validated["content"].encode(), validated.get("format", "csv"), filename
 
 
 def _counts(rows: list[dict]) -> dict:

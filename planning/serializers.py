@@ -32,6 +32,13 @@ class ImportRequestSerializer(StrictSerializer):
         return attrs
 
 
+class ImportUploadSerializer(StrictSerializer):
+    """The same import as a multipart upload: ``curl -F file=@launches.csv``."""
+
+    file = serializers.FileField(help_text="a CSV or JSON file (UTF-8)")
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+
 class ProblemSerializer(serializers.Serializer):
     column = serializers.CharField(help_text="the column (field) of the row; empty for the row")
     message = serializers.CharField()

@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from developer.models import Scope
@@ -250,3 +251,13 @@ def test_import_report_errors(api, make_api_client, user):
     assert (
         writer.get("/v1/launches/imports/5b0c8a52-54a8-4a55-9d57-6d2b0e0f2a31").status_code == 403
     )
+
+
+def test_import_as_a_multipart_upload(api):
+    upload = SimpleUploadedFile("launches.csv", CSV.encode(), content_type="text/csv")
+    response = api.post("/v1/launches/import", {"file": upload}, format="multipart")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["created"] == 1
+    missing = api.post("/v1/launches/import", {"dry_run": "true"}, format="multipart")
+    assert missing.status_code == 400
+    assert missing.json()["error"]["code"] == "SERVER_002"
