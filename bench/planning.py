@@ -37,7 +37,10 @@ def run() -> list[tuple[str, str]]:
     # Pages render in-process: plain static storage, so no collectstatic manifest is needed.
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     storages = {**settings.STORAGES, "staticfiles": static}
-    with override_settings(LAUNCHES_PER_MONTH=10**6, ALLOWED_HOSTS=["*"], STORAGES=storages):
+    # No launch limit: before billing LAUNCHES_PER_MONTH, with billing the default plan's.
+    unlimited = {getattr(settings, "DEFAULT_PLAN", "starter"): {"launches_per_month": None}}
+    limits = {"LAUNCHES_PER_MONTH": 10**6, "BILLING_PLANS": unlimited}
+    with override_settings(**limits, ALLOWED_HOSTS=["*"], STORAGES=storages):
         return _import_rows() + _analytics_rows()
 
 

@@ -91,13 +91,18 @@ def test_re_uploading_the_same_file_creates_nothing_twice(user, olive):
 
 
 def test_each_row_meets_the_monthly_limit(user, settings):
+    # The limit as the launch services read it: LAUNCHES_PER_MONTH, or the default plan's
+    # launches_per_month once billing meters launches.
     settings.LAUNCHES_PER_MONTH = 2
+    settings.BILLING_PLANS = {
+        getattr(settings, "DEFAULT_PLAN", "starter"): {"launches_per_month": 2}
+    }
     text = "title,description,platforms\n" + "".join(
         f"Launch {n},Acme number {n}.,linkedin\n" for n in range(3)
     )
     job = services.start_import(job=services.preview_import(owner=user, data=text.encode()))
     assert [item["status"] for item in job.report] == ["created", "created", "skipped"]
-    assert "your plan allows 2 launches per month" in job.report[2]["problems"][0]["message"]
+    assert "allows 2 launches" in job.report[2]["problems"][0]["message"]
     assert Launch.objects.count() == 2
     # The skipped row is not marked imported: it imports next month.
     assert ImportedRow.objects.count() == 2
