@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "developer",
     "personas",
     "launches",
+    "planning",
     "media",
     "connections",
     "billing",
@@ -391,6 +392,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "LaunchStatusEnum": "launches.models.Launch.Status",
         "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
+        "LaunchPlatformEnum": "launches.models.Platform",  # the nine (planning's filters)
     }
 )
 
@@ -460,6 +462,13 @@ ANALYTICS_KEEP_DAYS = env.int("ANALYTICS_KEEP_DAYS", default=30)
 ANALYTICS_REFRESH_DAYS = env.int("ANALYTICS_REFRESH_DAYS", default=7)
 # launches/tasks.py is the publishing engine's; analytics' tasks register from their own module.
 CELERY_IMPORTS = ["launches.analytics_tasks"]
+
+# --- planning: bulk import ---
+# The largest file and the most launches one import takes; files with more valid rows than
+# IMPORT_INLINE_ROWS are created by a background task while the page shows progress.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1000)
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=20)
 
 # --- publishing ---
 # Each auto-post platform has its own Celery queue (publish.<platform>), so one platform's

@@ -7,6 +7,7 @@ from dropspace.api.views import not_found
 
 API_MODULES = [
     "developer.api",
+    "planning.api",  # before launches.api: /v1/launches/import is not a launch id
     "launches.api",
     "personas.api",
     "media.api",
@@ -50,6 +51,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("launches/", include("launches.urls")),
+    path("", include("planning.urls")),
     path("", RedirectView.as_view(pattern_name="launches:list", permanent=False), name="home"),
 ]
 # Media files are served by media.views at unguessable URLs only (never MEDIA_ROOT as a tree).

@@ -26,6 +26,7 @@ from connections.platforms import REGISTRY, adapter_for
 from connections.platforms.base import PlatformError, PostGoneError, RetryableError
 from launches import selectors
 from launches.models import Launch, PostingLog
+from planning.metrics import keep_post_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,8 @@ def measure_posts(logs: list[PostingLog], *, force: bool = False) -> list[PostMe
         results.append(item)
     if updates:
         cache.set_many(updates, timeout=settings.ANALYTICS_KEEP_DAYS * 86400)
+    # The cache answers per-launch reads; planning keeps the numbers for good, across launches.
+    keep_post_metrics(item for item in results if item.cache_status == REFRESHED)
     return results
 
 

@@ -69,25 +69,25 @@ def create_launch(
     403 AUTH_002 for a platform outside the plan, 429 LAUNCH_002 over the monthly limit (both
     checked by billing), 429 RATE_001 when the AI writer is rate limited.
     """
-    raise_problems(rules.check_platforms(platforms))
-    problems = rules.check_name(title) + rules.check_description(product_description)
-    problems += _check_create_content(
-        platforms, platform_contents, custom_content, custom_content_reddit_title
+    raise_problems(
+        check_new_launch(
+            owner=owner,
+            title=title,
+            product_description=product_description,
+            platforms=platforms,
+            product_url=product_url,
+            scheduled_date=scheduled_date,
+            dropspace_platforms=dropspace_platforms,
+            user_platform_accounts=user_platform_accounts,
+            platform_contents=platform_contents,
+            custom_content=custom_content,
+            custom_content_reddit_title=custom_content_reddit_title,
+            media=media,
+            media_assets=media_assets,
+            media_attach_platforms=media_attach_platforms,
+            media_mode=media_mode,
+        )
     )
-    if product_url:
-        problems += rules.check_product_url(product_url)
-    if scheduled_date is not None:
-        problems += rules.check_scheduled_date(scheduled_date)
-    problems += rules.check_posting_targets(
-        owner=owner,
-        platforms=platforms,
-        user_platform_accounts=user_platform_accounts,
-        dropspace_platforms=dropspace_platforms,
-    )
-    problems += attachments.shape_problems(
-        media=media, media_assets=media_assets, attach=media_attach_platforms, mode=media_mode
-    )
-    raise_problems(problems)
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     billing.ensure_platforms_allowed(account=owner, platforms=platforms)
     billing.ensure_available(account=owner, meter=Meter.LAUNCHES)  # before the writer runs
@@ -157,6 +157,47 @@ def targeting_summary(problems: list[dict], prefix: str = "") -> str:
     more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
     where = f"{first['field']}: " if first["field"] else ""
     return f"{prefix}platform requirements not met: {where}{first['message']}{more}"
+
+
+def check_new_launch(
+    *,
+    owner,
+    title,
+    product_description,
+    platforms,
+    product_url="",
+    scheduled_date=None,
+    dropspace_platforms=None,
+    user_platform_accounts=None,
+    platform_contents=None,
+    custom_content=None,
+    custom_content_reddit_title=None,
+    media=None,
+    media_assets=None,
+    media_attach_platforms=None,
+    media_mode=None,
+) -> list:
+    """Every rule problem create_launch would raise, without creating anything (import preview)."""
+    problems = rules.check_platforms(platforms)
+    if problems:
+        return problems
+    problems = rules.check_name(title) + rules.check_description(product_description)
+    problems += _check_create_content(
+        platforms, platform_contents, custom_content, custom_content_reddit_title
+    )
+    if product_url:
+        problems += rules.check_product_url(product_url)
+    if scheduled_date is not None:
+        problems += rules.check_scheduled_date(scheduled_date)
+    problems += rules.check_posting_targets(
+        owner=owner,
+        platforms=platforms,
+        user_platform_accounts=user_platform_accounts,
+        dropspace_platforms=dropspace_platforms,
+    )
+    return problems + attachments.shape_problems(
+        media=media, media_assets=media_assets, attach=media_attach_platforms, mode=media_mode
+    )
 
 
 def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:

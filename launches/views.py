@@ -54,7 +54,9 @@ def launch_list(request):
 @login_required
 def launch_create(request):
     personas = selectors.personas_for(request.user)
-    form = LaunchCreateForm(request.POST or None, personas=personas)
+    # The calendar links an empty slot here with ?scheduled_date=2026-05-01T09:00.
+    initial = {"scheduled_date": request.GET.get("scheduled_date")}
+    form = LaunchCreateForm(request.POST or None, personas=personas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             launch, _ = services.create_launch(owner=request.user, **form.service_arguments())

@@ -43,7 +43,7 @@ def copy_project(folder: Path) -> Path:
         ROOT / "dropspace", folder / "dropspace", ignore=shutil.ignore_patterns("tests")
     )
     for app in ("accounts", "developer", "personas", "launches", "media", "connections",
-                "billing", "webhooks"):  # fmt: skip
+                "billing", "webhooks", "planning"):  # fmt: skip
         (folder / app).symlink_to(ROOT / app)
     return folder
 
