@@ -279,9 +279,11 @@ LOGGING = {
 DEMO_ACCOUNT_PASSWORD = env("DEMO_ACCOUNT_PASSWORD", default="dropspace-demo")
 
 # --- webhooks ---
-# Plain-http endpoints on localhost/127.0.0.1 (local receivers while developing): on by default
-# only in the embedded mode. Everything else must be https to a public address.
-WEBHOOKS_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", default=EMBEDDED)
+# Endpoints on localhost / 127.0.0.1 / ::1 (plain http allowed there), for testing a receiver
+# on this machine. Off in every mode: when on, any account can make the server POST to any
+# local port and read the answer in its delivery log. Everything else must be https to a
+# public address.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
 # Disable an endpoint once all its attempts have failed for this long (410 disables at once).
 WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
