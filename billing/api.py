@@ -12,6 +12,7 @@ from dropspace.api.schema import envelope
 
 
 class UsageView(APIView):
+    accepts_x402 = True  # a wallet sees its free tier (billing.x402)
     required_scopes = {"GET": Scope.READ}
 
     @extend_schema(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from billing import selectors as billing_selectors
+from billing.plans import WALLET_PLAN, get_plan
 
 WINDOW_SECONDS = 60
 POLICY_NAME = "default"
@@ -38,6 +39,11 @@ class RateLimitState:
 def limit_for(api_key) -> int:
     """Requests per minute allowed for this key: its owner's plan decides."""
     return billing_selectors.api_requests_per_minute(api_key.owner)
+
+
+def wallet_limit() -> int:
+    """Requests per minute allowed for each x402 wallet: the wallet plan decides."""
+    return get_plan(WALLET_PLAN).api_requests_per_minute
 
 
 def consume(identity: str, limit: int, now: float | None = None) -> RateLimitState:

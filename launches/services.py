@@ -55,13 +55,17 @@ def create_launch(
     platform_contents: dict | None = None,
     custom_content=None,
     custom_content_reddit_title: str | None = None,
+    paid: bool = False,
 ) -> tuple[Launch, Generation | None]:
     """Create a launch and write the platforms it has no content for.
 
     Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona not owned, 429
     LAUNCH_002 over the monthly limit, 429 RATE_001 when the AI writer is rate limited.
+    ``paid``: bought with an x402 payment, so outside the plan's monthly limit.
     """
     raise_problems(rules.check_platforms(platforms))
+    if user_platform_accounts:  # before ownership: a wallet's plan has no own accounts at all
+        billing.ensure_can_post(account=owner, platforms=[], own=True, official=False)
     problems = rules.check_name(title) + rules.check_description(product_description)
     problems += _check_create_content(
         platforms, platform_contents, custom_content, custom_content_reddit_title
@@ -79,7 +83,7 @@ def create_launch(
     raise_problems(problems)
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     billing.ensure_platforms_allowed(account=owner, platforms=platforms)
-    billing.ensure_available(account=owner, meter=Meter.LAUNCHES)  # before the writer runs
+    billing.ensure_available(account=owner, meter=Meter.LAUNCHES, paid=paid)  # before the writer
     launch = Launch(
         owner=owner,
         name=title,
@@ -95,7 +99,7 @@ def create_launch(
         dropspace_platforms=dropspace_platforms,
         user_platform_accounts=user_platform_accounts,
     )
-    return launch, _write_and_save(launch)
+    return launch, _write_and_save(launch, paid=paid)
 
 
 def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:
@@ -107,14 +111,14 @@ def _initial_contents(platforms, platform_contents, custom_content, reddit_title
     }
 
 
-def _write_and_save(launch: Launch) -> Generation | None:
+def _write_and_save(launch: Launch, *, paid: bool = False) -> Generation | None:
     """Write the platforms without content (outside the transaction: it can take a while)."""
     missing = [
         p for p in launch.platforms if not rules.has_content(launch.platform_contents.get(p))
     ]
     generation = _run_writer(launch, missing, on_unavailable="record") if missing else None
     with transaction.atomic():
-        billing.charge(account=launch.owner, meter=Meter.LAUNCHES, object_id=launch.pk)
+        billing.charge(account=launch.owner, meter=Meter.LAUNCHES, object_id=launch.pk, paid=paid)
         launch.save()
         if launch.status == S.SCHEDULED:
             record_status_event(launch)
@@ -160,6 +164,8 @@ def update_launch(*, launch: Launch, by, changes: dict) -> Launch:
     """
     if not changes:
         raise ApiError(Code.SERVER_002, "send at least one field to update")
+    if changes.get("user_platform_accounts"):
+        billing.ensure_can_post(account=by, platforms=[], own=True, official=False)
     with transaction.atomic():
         launch = Launch.objects.select_for_update().get(pk=launch.pk)
         _check_updatable(launch, changes)

@@ -75,11 +75,26 @@ class AutoSchema(openapi.AutoSchema):
     def _scope(self) -> str:
         return required_scope(self.view, self.method)
 
+    def _accepts_x402(self) -> bool:
+        return getattr(self.view, "accepts_x402", False)
+
     def get_description(self) -> str:
         scope = self._scope()
         needs = "any valid API key" if scope == ANY_KEY else f"an API key with the `{scope}` scope"
+        if self._accepts_x402():
+            needs += (
+                ", or an x402 wallet payment proof in `PAYMENT-SIGNATURE` (x402 v2) or "
+                "`X-PAYMENT` (v1); without either the answer is 402 with the payment "
+                "requirements (see /docs/x402)"
+            )
         base = super().get_description() or ""
         return f"{base}\n\nRequires {needs}.".strip()
+
+    def get_auth(self):
+        auth = super().get_auth()
+        if self._accepts_x402():
+            auth += [{"x402PaymentSignature": []}, {"x402Payment": []}]
+        return auth
 
     def get_extensions(self) -> dict:
         return {**super().get_extensions(), "x-required-scope": self._scope()}
@@ -96,4 +111,6 @@ class AutoSchema(openapi.AutoSchema):
         codes = [code for code in COMMON_ERRORS if not (any_key and code is Code.AUTH_003)]
         if self.method in ("POST", "PATCH", "PUT"):
             codes.append(Code.SERVER_002)
+        if self._accepts_x402():
+            codes += [Code.PAYMENT_001, Code.PAYMENT_002]
         return codes
