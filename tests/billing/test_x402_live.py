@@ -62,7 +62,8 @@ def test_without_key_or_payment_the_402_speaks_x402_v1_and_v2(server):
     assert v1["asset"] == "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913"
     assert v1["payTo"] == PAY_TO
     assert v1["resource"] == f"{server.url}/v1/launches"
-    assert v1["description"] and v1["extra"] == {"name": "USD Coin", "version": "2"}
+    assert v1["description"]
+    assert v1["extra"] == {"name": "USD Coin", "version": "2"}
     v2 = json.loads(base64.b64decode(response.headers["PAYMENT-REQUIRED"]))
     assert v2["x402Version"] == 2
     [accepted] = v2["accepts"]
@@ -92,7 +93,8 @@ def test_agent_creates_reads_and_publishes_with_no_account_free_tier_first(serve
     patched = session.patch(
         f"{server.url}/v1/launches/{launch_id}", json={"name": "Acme 2"}, timeout=TIMEOUT
     )
-    assert patched.status_code == 200 and patched.json()["data"]["name"] == "Acme 2"
+    assert patched.status_code == 200
+    assert patched.json()["data"]["name"] == "Acme 2"
     published = session.post(f"{server.url}/v1/launches/{launch_id}/publish", timeout=TIMEOUT)
     assert published.status_code == 202, published.text
     status = session.get(f"{server.url}/v1/launches/{launch_id}/status", timeout=TIMEOUT)
@@ -116,10 +118,12 @@ def test_fourth_creation_is_settled_and_says_so(server):
     response = create(session, server)
     assert response.status_code == 201, response.text
     settlement = decode_payment_response_header(response.headers["PAYMENT-RESPONSE"])
-    assert settlement.success and settlement.transaction.startswith("sandbox:0x")
+    assert settlement.success
+    assert settlement.transaction.startswith("sandbox:0x")
     assert settlement.network == "eip155:8453"
     recorded = SandboxX402Settlement.objects.get()
-    assert recorded.amount == "500000" and recorded.pay_to == PAY_TO
+    assert recorded.amount == "500000"
+    assert recorded.pay_to == PAY_TO
     payment = X402Payment.objects.get(status=X402Payment.Status.SETTLED)
     assert payment.launch_id == response.json()["data"]["id"]
     assert payment.transaction == settlement.transaction
@@ -137,7 +141,8 @@ def test_settlement_failure_leaves_no_launch(server):
     assert response.status_code == 402
     assert response.json()["error"]["code"] == "PAYMENT_002"
     failed = decode_payment_response_header(response.headers["PAYMENT-RESPONSE"])
-    assert not failed.success and failed.error_reason == "invalid_exact_evm_insufficient_balance"
+    assert not failed.success
+    assert failed.error_reason == "invalid_exact_evm_insufficient_balance"
     assert not Launch.objects.filter(name="Never").exists()
     assert Launch.objects.count() == 3
     assert X402Payment.objects.get(status=X402Payment.Status.SETTLEMENT_FAILED).launch_id == ""
