@@ -158,7 +158,11 @@ def check(body: dict) -> Checked:
 
 
 def _parse(body):
-    if not isinstance(body, dict):
+    if not (
+        isinstance(body, dict)
+        and isinstance(body.get("paymentPayload"), dict)
+        and isinstance(body.get("paymentRequirements"), dict)
+    ):
         raise Refused("invalid_payload")
     try:
         payload = parse_payment_payload(body.get("paymentPayload"))
