@@ -17,8 +17,7 @@ from billing.models import Meter, MeteredUse, Subscription
 from billing.plans import Plan, default_plan_name, get_plan
 
 UNLIMITED = "unlimited"
-# A canceled or unpaid subscription keeps its plan until its period ends; past due keeps it
-# while Stripe retries the payment.
+# Past due keeps the plan while Stripe retries the payment.
 PAID_UP = {
     Subscription.Status.ACTIVE,
     Subscription.Status.TRIALING,
@@ -50,14 +49,15 @@ def subscription_for(account) -> Subscription:
 def plan_for(account, *, subscription: Subscription | None = None) -> Plan:
     """The plan whose limits apply now."""
     subscription = subscription or subscription_for(account)
-    if subscription.status in PAID_UP or _before_period_end(subscription):
+    if subscription.status in PAID_UP or _cancelled_but_paid_for(subscription):
         return get_plan(subscription.plan)
     return get_plan(default_plan_name())
 
 
-def _before_period_end(subscription: Subscription) -> bool:
+def _cancelled_but_paid_for(subscription: Subscription) -> bool:
+    # Cancelling keeps the plan until the paid period ends; unpaid or incomplete never do.
     end = subscription.current_period_end
-    return end is not None and _now() < end
+    return subscription.status == Subscription.Status.CANCELED and end is not None and _now() < end
 
 
 def billing_period(account, *, subscription: Subscription | None = None) -> Period:

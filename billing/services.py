@@ -306,7 +306,9 @@ def _checkout_completed(session, at: datetime) -> None:
     if _is_newer(subscription, at):
         subscription.stripe_subscription_id = session.get("subscription") or ""
         subscription.plan = metadata.get("plan") or subscription.plan
-        subscription.status = Subscription.Status.ACTIVE
+        paid = session.get("payment_status") in ("paid", "no_payment_required")
+        # An unpaid session (a slow payment method) waits for the subscription's own events.
+        subscription.status = Subscription.Status.ACTIVE if paid else Subscription.Status.INCOMPLETE
         subscription.cancel_at_period_end = False
     _save(subscription, at)
 

@@ -81,7 +81,7 @@ def _comparison(current) -> list[dict]:
 def checkout(request, plan_name: str):
     """Send the person to Stripe Checkout (or the Portal when they already pay Stripe)."""
     subscription = selectors.subscription_for(request.user)
-    if subscription.stripe_subscription_id and subscription.status != "canceled":
+    if subscription.stripe_subscription_id and subscription.status in selectors.PAID_UP:
         return portal(request)  # a running subscription changes plan in the portal
     back = request.build_absolute_uri(reverse("billing:index"))
     try:

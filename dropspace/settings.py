@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["dropspace.api.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "billing.api.describe_rate_limits",
+    ],
     # Wallet auth (x402) on the operations that accept it: dropspace.api.schema.AutoSchema.
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -77,7 +77,11 @@ class LaunchListView(generics.GenericAPIView):
         request=LaunchCreateSerializer,
         responses={
             201: envelope(LaunchDetailSerializer),
-            **errors(Code.SERVER_003, Code.LAUNCH_002),
+            **errors(
+                Code.SERVER_003,
+                Code.LAUNCH_002,
+                (Code.AUTH_002, 403, "a platform is not in your plan"),
+            ),
         },
     )
     def post(self, request):

@@ -59,8 +59,9 @@ def create_launch(
 ) -> tuple[Launch, Generation | None]:
     """Create a launch and write the platforms it has no content for.
 
-    Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona not owned, 429
-    LAUNCH_002 over the monthly limit, 429 RATE_001 when the AI writer is rate limited.
+    Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona not owned, 403
+    AUTH_002 for a platform outside the plan, 429 LAUNCH_002 over the monthly limit (both
+    checked by billing), 429 RATE_001 when the AI writer is rate limited.
     ``paid``: bought with an x402 payment, so outside the plan's monthly limit.
     """
     raise_problems(rules.check_platforms(platforms))

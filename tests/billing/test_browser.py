@@ -53,3 +53,12 @@ def test_billing_page_on_desktop_and_phone(live_server, person, width, name):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0  # nothing wider than the phone
         page.screenshot(path=f"/tmp/dropspace-billing-{name}.png", full_page=True)
+
+
+def test_billing_page_with_stripe_offers_upgrades(live_server, person, stripe_on):
+    with browser_page() as page:
+        log_in(page, live_server)
+        page.goto(f"{live_server.url}/billing/")
+        expect(page.get_by_role("button", name="Upgrade to Pro")).to_be_visible()
+        expect(page.get_by_text("Billing is not configured")).to_have_count(0)
+        page.screenshot(path="/tmp/dropspace-billing-stripe.png", full_page=True)

@@ -284,3 +284,39 @@ def test_an_event_for_an_unknown_customer_is_acknowledged(post_event, stripe_on,
 def test_an_unhandled_event_type_is_acknowledged(post_event, stripe_on, db):
     event = stripe_event("customer.created", {"id": "cus_1", "object": "customer"})
     assert post_event(event).status_code == 200
+
+
+def test_an_unpaid_checkout_or_incomplete_subscription_gives_no_plan(post_event, user, stripe_on):
+    post_event(checkout_completed(user, payment_status="unpaid"))
+    assert Subscription.objects.get(user=user).status == "incomplete"
+    assert selectors.plan_for(user).name == "starter"
+    now = int(time.time())
+    incomplete = stripe_subscription(
+        user=user, plan="pro", status="incomplete", start=now - 60, end=now + 30 * 86400
+    )
+    post_event(stripe_event("customer.subscription.updated", incomplete))
+    assert selectors.plan_for(user).name == "starter"  # within its period, but never paid
+
+
+def test_from_upgrade_to_usage_end_to_end(logged_in_client, api, user, stripe_on, post_event):
+    with responses.RequestsMock() as stripe_api:
+        stripe_api.post(
+            f"{STRIPE}/checkout/sessions",
+            json={
+                "id": "cs_e2e",
+                "object": "checkout.session",
+                "url": "https://checkout.stripe.com/e2e",
+            },
+        )
+        assert logged_in_client.post("/billing/upgrade/pro")["Location"].endswith("/e2e")
+    now = int(time.time())
+    post_event(checkout_completed(user), timestamp=now)
+    subscription = stripe_subscription(user=user, plan="pro", start=now - 10, end=now + 86400 * 30)
+    post_event(stripe_event("customer.subscription.created", subscription, created=now + 1))
+    data = api.get("/v1/usage").json()["data"]
+    assert data["plan"] == "pro"
+    assert data["limits"]["launches_per_month"]["limit"] == 200
+    assert data["billing_period"]["end"] == datetime.fromtimestamp(
+        now + 86400 * 30, tz=UTC
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert api.get("/v1/usage")["X-RateLimit-Limit"] == "300"

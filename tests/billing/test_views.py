@@ -105,3 +105,36 @@ def test_the_dashboard_shows_a_failed_payment(logged_in_client, user):
     html = logged_in_client.get("/launches/").content.decode()
     assert "Payment failed." in html
     assert "Your payment failed." in html
+
+
+def test_the_launch_limit_on_the_create_page_says_how_to_get_more(
+    logged_in_client, user, plan_limits
+):
+    plan_limits(launches_per_month=0)
+    response = logged_in_client.post(
+        "/launches/new",
+        {
+            "title": "Acme",
+            "product_description": "Acme turns invoices into payments.",
+            "platforms": ["twitter"],
+            "scheduled_date": "",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "launch limit reached: your Starter plan allows 0 launches per month" in html
+    assert "wait for your billing period to reset on" in html
+    assert "upgrade your plan at http://127.0.0.1:8000/billing/" in html
+
+
+def test_the_regeneration_limit_on_the_launch_page_says_how_to_get_more(
+    logged_in_client, user, plan_limits
+):
+    from tests.launches.factories import LaunchFactory
+
+    plan_limits(regenerations_per_launch=0)
+    launch = LaunchFactory(owner=user)
+    response = logged_in_client.post(f"/launches/{launch.pk}/regenerate", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "regeneration limit reached" in html
+    assert "edit the content yourself or upgrade your plan" in html
