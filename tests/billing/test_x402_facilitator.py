@@ -313,3 +313,32 @@ def test_wallet_auth_off_without_facilitator(settings):
 
 def test_api_keys_still_work_on_wallet_endpoints(api):
     assert api.get("/v1/launches").status_code == 200
+
+
+def test_a_refused_creation_past_the_free_tier_is_never_charged(facilitator, account):
+    valid(facilitator, account.address)
+    settle = settles(facilitator, account.address)
+    for _ in range(3):
+        APIClient().post("/v1/launches", LAUNCH, format="json", **sign(account, method="post"))
+    response = APIClient().post(
+        "/v1/launches", {**LAUNCH, "title": ""}, format="json", **sign(account, method="post")
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "SERVER_002"
+    assert not settle.called
+
+
+def test_operators_see_wallets_their_launches_and_payments(facilitator, account, admin_client):
+    valid(facilitator, account.address)
+    settles(facilitator, account.address)
+    for _ in range(4):
+        APIClient().post("/v1/launches", LAUNCH, format="json", **sign(account, method="post"))
+    wallet = Wallet.objects.get()
+    listing = admin_client.get("/admin/billing/wallet/").content.decode()
+    assert account.address in listing
+    page = admin_client.get(f"/admin/billing/wallet/{wallet.pk}/change/").content.decode()
+    assert f"?owner__id__exact={wallet.user_id}" in page
+    assert TX in page
+    payments = admin_client.get("/admin/billing/x402payment/?status=settled").content.decode()
+    assert TX in payments
+    assert admin_client.get("/admin/sandbox/sandboxx402settlement/").status_code == 200
