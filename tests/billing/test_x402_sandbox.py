@@ -158,3 +158,10 @@ def test_docs_page_for_agent_developers(client, settings):
 def test_docs_page_says_when_wallet_payments_are_off(client, settings):
     settings.X402_FACILITATOR_URL = ""
     assert "Wallet payments are off" in client.get("/docs/x402").content.decode()
+
+
+def test_official_accounts_skip_a_sandbox_account_someone_took(user):
+    sandbox.sign_in(platform="twitter", username=sandbox.OFFICIAL_USERNAME, person=user)
+    sandbox.connect_official_accounts()
+    official = Connection.objects.filter(owner=None, is_sandbox=True)
+    assert list(official.values_list("platform", flat=True)) == ["reddit"]
