@@ -42,6 +42,7 @@ def _detail(launch_id, user) -> dict:
 
 class LaunchListView(generics.GenericAPIView):
     accepts_x402 = True  # wallet auth (billing.x402) besides API keys
+    settles_x402 = ("POST",)  # a wallet's creation past its free tier is paid for
     serializer_class = LaunchSerializer
     required_scopes = {"GET": Scope.READ, "POST": Scope.WRITE}
 

@@ -2,7 +2,7 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from developer.permissions import ANY_KEY, required_scope
@@ -89,6 +89,33 @@ class AutoSchema(openapi.AutoSchema):
             )
         base = super().get_description() or ""
         return f"{base}\n\nRequires {needs}.".strip()
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if not self._accepts_x402():
+            return parameters
+        parameters.append(
+            OpenApiParameter(
+                "PAYMENT-REQUIRED",
+                str,
+                OpenApiParameter.HEADER,
+                response=[402],
+                description="x402 v2 PaymentRequired, base64 JSON (the body carries v1's).",
+            )
+        )
+        if self.method in getattr(self.view, "settles_x402", ()):
+            for name, version in (("PAYMENT-RESPONSE", "v2"), ("X-PAYMENT-RESPONSE", "v1")):
+                parameters.append(
+                    OpenApiParameter(
+                        name,
+                        str,
+                        OpenApiParameter.HEADER,
+                        response=[201, 402],
+                        description=f"x402 {version} settlement, base64 JSON: only when a "
+                        "wallet paid for this creation (past its free tier).",
+                    )
+                )
+        return parameters
 
     def get_auth(self):
         auth = super().get_auth()

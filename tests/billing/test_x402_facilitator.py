@@ -342,3 +342,30 @@ def test_operators_see_wallets_their_launches_and_payments(facilitator, account,
     payments = admin_client.get("/admin/billing/x402payment/?status=settled").content.decode()
     assert TX in payments
     assert admin_client.get("/admin/sandbox/sandboxx402settlement/").status_code == 200
+
+
+def test_openapi_describes_wallet_auth_exactly_where_it_is_accepted(client):
+    schema = client.get("/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["x402PaymentSignature"]["name"] == "PAYMENT-SIGNATURE"
+    assert schemes["x402Payment"]["name"] == "X-PAYMENT"
+    wallet_operations = [
+        ("/v1/launches", "get"),
+        ("/v1/launches", "post"),
+        ("/v1/launches/{launch_id}", "get"),
+        ("/v1/launches/{launch_id}", "patch"),
+        ("/v1/launches/{launch_id}", "delete"),
+        ("/v1/launches/{launch_id}/publish", "post"),
+        ("/v1/launches/{launch_id}/status", "get"),
+        ("/v1/usage", "get"),
+    ]
+    for path, method in wallet_operations:
+        operation = schema["paths"][path][method]
+        assert {"x402Payment": []} in operation["security"], (path, method)
+        assert "PAYMENT-REQUIRED" in operation["responses"]["402"]["headers"]
+    created = schema["paths"]["/v1/launches"]["post"]["responses"]["201"]
+    assert set(created["headers"]) == {"PAYMENT-RESPONSE", "X-PAYMENT-RESPONSE"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if (path, method) not in wallet_operations and isinstance(operation, dict):
+                assert "402" not in operation.get("responses", {}), (path, method)
