@@ -6,13 +6,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing import selectors
-from billing.plans import all_plans
+from billing.plans import WALLET_PLAN, all_plans, get_plan
 from billing.serializers import UsageSerializer
 from developer.models import Scope
 from dropspace.api.schema import envelope
 
 
 class UsageView(APIView):
+    accepts_x402 = True  # a wallet sees its free tier (billing.x402)
     required_scopes = {"GET": Scope.READ}
 
     @extend_schema(
@@ -38,11 +39,14 @@ urlpatterns = [path("usage", UsageView.as_view(), name="api-usage")]
 def describe_rate_limits(result, generator, request, public):
     """drf-spectacular hook: the API description lists each plan's rate limit (from the plans)."""
     plans = ", ".join(
-        f"{plan.label} {plan.api_requests_per_minute}" for plan in all_plans().values()
+        f"{plan.label} {plan.api_requests_per_minute}"
+        for plan in all_plans().values()
+        if plan.listed
     )
     result["info"]["description"] += (
         f"\n\n**Rate limits.** Requests per minute per API key, by plan: {plans}. Every "
         "response carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`; "
-        "a 429 adds `Retry-After`. `GET /v1/usage` shows your plan and its limits."
+        "a 429 adds `Retry-After`. `GET /v1/usage` shows your plan and its limits. An x402 "
+        f"wallet gets {get_plan(WALLET_PLAN).api_requests_per_minute} per minute (/docs/x402)."
     )
     return result

@@ -75,3 +75,54 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.type})"
+
+
+class Wallet(models.Model):
+    """An x402 agent's wallet: its account has no password and never signs in to a page."""
+
+    address = models.CharField(max_length=42, unique=True, help_text="Checksummed 0x address.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wallet"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class X402Payment(models.Model):
+    """One x402 payment authorization a request was accepted with, and its settlement.
+
+    The unique nonce is what makes a signed authorization usable once, whatever it bought.
+    """
+
+    class Status(models.TextChoices):
+        VERIFIED = "verified"  # accepted as a proof; nothing charged (reads, the free tier)
+        SETTLED = "settled"
+        SETTLEMENT_FAILED = "settlement_failed"
+
+    wallet = models.ForeignKey(Wallet, on_delete=models.CASCADE, related_name="payments")
+    network = models.CharField(max_length=40, help_text="CAIP-2, e.g. eip155:8453.")
+    nonce = models.CharField(max_length=66)
+    x402_version = models.PositiveSmallIntegerField()
+    amount = models.CharField(max_length=78, help_text="USDC atomic units authorized.")
+    valid_before = models.DateTimeField()
+    request = models.CharField(max_length=200, help_text="Method and path it was sent with.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.VERIFIED)
+    launch_id = models.CharField(max_length=64, blank=True, help_text="The launch it paid for.")
+    transaction = models.CharField(max_length=100, blank=True)
+    facilitator = models.CharField(max_length=300, blank=True)
+    error_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "wallet", "nonce"], name="x402_nonce_used_once"
+            )
+        ]
+        indexes = [models.Index(fields=["wallet", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.wallet} {self.status} {self.nonce[:10]}"

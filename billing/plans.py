@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+WALLET_PLAN = "x402"  # the plan of every x402 wallet account
 AUTO_POST_PLATFORMS = ("facebook", "linkedin", "twitter", "reddit", "instagram", "tiktok")
 
 
@@ -38,6 +39,8 @@ class Plan:
     can_post_to_official_accounts: bool
     allowed_platforms: tuple[str, ...]
     media_generation: bool
+    # Shown on the billing page's plan comparison (the x402 wallet plan is not for people).
+    listed: bool = True
 
     @property
     def stripe_price_id(self) -> str:
@@ -126,6 +129,26 @@ DEFAULT_PLANS: dict[str, Plan] = {
             can_post_to_official_accounts=True,
             allowed_platforms=AUTO_POST_PLATFORMS,
             media_generation=True,
+        ),
+        Plan(
+            name=WALLET_PLAN,
+            label="x402 wallet",
+            price="3 launches / month free, then $0.50 USDC each",
+            rank=-1,
+            launches_per_month=3,  # the free tier; past it each creation is paid (billing.x402)
+            ai_images_per_month=0,
+            ai_videos_per_month=0,
+            personas=0,
+            analyses_per_persona=0,
+            regenerations_per_launch=2,
+            api_keys=0,
+            webhook_endpoints=0,
+            api_requests_per_minute=30,
+            can_connect_own_accounts=False,
+            can_post_to_official_accounts=True,
+            allowed_platforms=AUTO_POST_PLATFORMS,
+            media_generation=False,
+            listed=False,
         ),
     ]
 }

@@ -92,17 +92,26 @@ def limit_error(account, limit_name: str, plan: Plan | None = None) -> ApiError:
 # --- monthly meters ----------------------------------------------------------------------------
 
 
-def ensure_available(*, account, meter: Meter) -> None:
-    """Fail early (no lock, nothing counted) when ``meter`` is already used up this period."""
-    _check_meter(account, meter)
+def ensure_available(*, account, meter: Meter, paid: bool = False) -> None:
+    """Fail early (no lock, nothing counted) when ``meter`` is already used up this period.
+
+    ``paid``: this use is bought on its own (an x402 payment), so the plan's limit is no bar.
+    """
+    if not paid:
+        _check_meter(account, meter)
 
 
-def charge(*, account, meter: Meter, object_id: str = "") -> dict:
+def charge(*, account, meter: Meter, object_id: str = "", paid: bool = False) -> dict:
     """Count one use of ``meter`` within the plan; return ``{"limit", "used", "remaining"}``.
 
     Call it in the transaction that creates the thing being counted: the count is then undone
-    with it, and the person's lock is held until it commits.
+    with it, and the person's lock is held until it commits. A ``paid`` use (an x402 payment,
+    recorded by billing.x402) is outside the plan: not counted, never refused.
     """
+    if paid:
+        plan = selectors.plan_for(account)
+        used = selectors.used_in_period(account, meter, selectors.billing_period(account))
+        return selectors.counter(getattr(plan, METER_LIMIT[meter]), used)
     with transaction.atomic():
         accounts_services.lock_for_limit_check(account)
         plan, used = _check_meter(account, meter)

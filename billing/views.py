@@ -64,7 +64,7 @@ def _meters(usage: dict) -> list[dict]:
 
 def _comparison(current) -> list[dict]:
     rows = []
-    for plan in all_plans().values():
+    for plan in [plan for plan in all_plans().values() if plan.listed]:
         rows.append(
             {
                 "plan": plan,

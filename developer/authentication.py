@@ -1,10 +1,16 @@
-"""API-key authentication: ``Authorization: Bearer ds_live_...``."""
+"""API authentication: ``Authorization: Bearer ds_live_...``, or an x402 wallet's payment.
+
+A view that sets ``accepts_x402 = True`` also takes a request without a key: billing decides
+whether its payment proof authenticates it (and answers 402 with the price when it does not).
+"""
 
 from datetime import timedelta
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from billing.x402 import requirements as x402_terms
+from billing.x402 import services as x402
 from developer.models import KEY_PREFIX, ApiKey, hash_key
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per key per minute
@@ -54,6 +60,10 @@ def _touch_last_used(api_key: ApiKey) -> None:
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         if bearer_token(request._request) is None:
+            view = (request.parser_context or {}).get("view")
+            if getattr(view, "accepts_x402", False) and x402_terms.enabled():
+                credential = x402.authenticate(request._request)  # 402 when it does not
+                return credential.wallet.user, credential
             raise exceptions.NotAuthenticated(
                 "missing API key: send Authorization: Bearer ds_live_..."
             )

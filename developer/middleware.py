@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
+from billing.x402 import proofs as x402_proofs
 from developer import ratelimit
 from developer.authentication import bearer_token, resolve_api_key
 from developer.models import IdempotencyRecord
@@ -46,9 +47,18 @@ class RateLimitHeadersMiddleware:
 
     def __call__(self, request):
         api_key = resolve_api_key(request) if _is_api(request) else None
-        if api_key is None:
+        if api_key is not None:
+            state = ratelimit.consume(f"key:{api_key.pk}", ratelimit.limit_for(api_key))
+        elif (
+            _is_api(request)
+            and bearer_token(request) is None
+            and (wallet := x402_proofs.claimed_payer(request))
+        ):
+            # Counted by the payer the proof names, before it is verified: a flood of proofs
+            # never reaches the facilitator.
+            state = ratelimit.consume(f"wallet:{wallet}", ratelimit.wallet_limit())
+        else:
             return self.get_response(request)
-        state = ratelimit.consume(f"key:{api_key.pk}", ratelimit.limit_for(api_key))
         if state.allowed:
             response = self.get_response(request)
         else:

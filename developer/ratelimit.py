@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from billing import selectors as billing_selectors
+from billing.plans import WALLET_PLAN, get_plan
 from developer.models import RateLimitCounter
 
 WINDOW_SECONDS = 60
@@ -45,6 +46,11 @@ class RateLimitState:
 def limit_for(api_key) -> int:
     """Requests per minute allowed for this key: its owner's plan decides."""
     return billing_selectors.api_requests_per_minute(api_key.owner)
+
+
+def wallet_limit() -> int:
+    """Requests per minute allowed for each x402 wallet: the wallet plan decides."""
+    return get_plan(WALLET_PLAN).api_requests_per_minute
 
 
 def consume(identity: str, limit: int, now: float | None = None) -> RateLimitState:

@@ -291,6 +291,23 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "billing.api.describe_rate_limits",
     ],
+    # Wallet auth (x402) on the operations that accept it: dropspace.api.schema.AutoSchema.
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "x402PaymentSignature": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "PAYMENT-SIGNATURE",
+                "description": "x402 v2 payment payload, base64 JSON (see /docs/x402).",
+            },
+            "x402Payment": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-PAYMENT",
+                "description": "x402 v1 payment payload, base64 JSON (see /docs/x402).",
+            },
+        }
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -452,6 +469,27 @@ if SANDBOX_BASE_URL.startswith("http://"):
     import os
 
     os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")
+
+# --- x402 (agent payments, billing/x402/) ---
+# Agents with a wallet pay $0.50 USDC on Base per launch past their free tier. Wallet auth is
+# on when both a facilitator and a pay-to address are set. With the sandbox on (embedded
+# mode) both default to the sandbox facilitator at /sandbox/x402/facilitator, which checks
+# signatures locally and settles nothing on a chain; production sets a real facilitator.
+X402_FACILITATOR_URL = env(
+    "X402_FACILITATOR_URL",
+    default=f"{SANDBOX_BASE_URL}/x402/facilitator" if SANDBOX_ENABLED else "",
+).rstrip("/")
+# The wallet that receives the USDC (a sandbox-only address by default in embedded mode).
+X402_PAY_TO = env(
+    "X402_PAY_TO",
+    default="0x5a4D5A0000000000000000000000000000005A4D" if SANDBOX_ENABLED else "",
+)
+# Price of one launch creation past the free tier, in USDC atomic units (6 decimals).
+X402_PRICE_ATOMIC = env.int("X402_PRICE_ATOMIC", default=500_000)
+# Seconds the facilitator may take per /verify or /settle (the SDK's own default is 90).
+X402_FACILITATOR_TIMEOUT = env.float("X402_FACILITATOR_TIMEOUT", default=15.0)
+# Optional bearer token some facilitators (e.g. Coinbase CDP) want on every call.
+X402_FACILITATOR_API_KEY = env("X402_FACILITATOR_API_KEY", default="")
 
 # --- analytics ---
 # A post's metrics count as fresh this long (the spec's 5 minutes); older numbers are refetched

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView
 
+from billing.x402 import views as x402_views
 from dropspace.api.views import not_found
 
 API_MODULES = [
@@ -40,6 +41,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("docs/x402", x402_views.docs, name="x402-docs"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("accounts.urls")),

@@ -6,8 +6,9 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.x402 import services as x402
 from developer.models import Scope
-from dropspace.api.errors import Code
+from dropspace.api.errors import ApiError, Code
 from dropspace.api.schema import envelope, errors
 from launches import analytics, deletion, selectors, services
 from launches.models import Launch
@@ -41,6 +42,8 @@ def _detail(launch_id, user) -> dict:
 
 class LaunchListView(generics.GenericAPIView):
     accepts_inline_media = True  # base64 media: the larger body cap (dropspace.api.middleware)
+    accepts_x402 = True  # wallet auth (billing.x402) besides API keys
+    settles_x402 = ("POST",)  # a wallet's creation past its free tier is paid for
     serializer_class = LaunchSerializer
     required_scopes = {"GET": Scope.READ, "POST": Scope.WRITE}
 
@@ -90,12 +93,22 @@ class LaunchListView(generics.GenericAPIView):
     def post(self, request):
         params = LaunchCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        launch, _ = services.create_launch(owner=request.user, **params.validated_data)
-        return Response({"data": _detail(launch.pk, request.user)}, status=201)
+        wallet = request.auth if isinstance(request.auth, x402.WalletCredential) else None
+        paid = wallet is not None and x402.must_pay_for_launch(wallet)
+        launch, _ = services.create_launch(owner=request.user, paid=paid, **params.validated_data)
+        headers = {}
+        if paid:
+            try:
+                headers = x402.settle_launch(credential=wallet, launch_id=launch.pk)
+            except ApiError:
+                services.delete_launch(launch=launch)  # not paid for: it was never created
+                raise
+        return Response({"data": _detail(launch.pk, request.user)}, status=201, headers=headers)
 
 
 class LaunchDetailView(APIView):
     accepts_inline_media = True  # base64 media: the larger body cap (dropspace.api.middleware)
+    accepts_x402 = True  # wallet auth (billing.x402) besides API keys
     required_scopes = {"GET": Scope.READ, "PATCH": Scope.WRITE, "DELETE": Scope.DELETE}
 
     @extend_schema(
@@ -202,6 +215,7 @@ class RetryContentView(APIView):
 
 
 class PublishView(APIView):
+    accepts_x402 = True  # wallet auth (billing.x402) besides API keys
     required_scopes = {"POST": Scope.PUBLISH}
 
     @extend_schema(
@@ -257,6 +271,7 @@ class RetryView(APIView):
 
 
 class StatusView(APIView):
+    accepts_x402 = True  # wallet auth (billing.x402) besides API keys
     required_scopes = {"GET": Scope.READ}
 
     @extend_schema(

@@ -60,6 +60,7 @@ def create_launch(
     media_assets: list[dict] | None = None,
     media_attach_platforms: list[str] | None = None,
     media_mode: str | None = None,
+    paid: bool = False,
 ) -> tuple[Launch, Generation | None]:
     """Create a launch and write the platforms it has no content for.
 
@@ -68,7 +69,11 @@ def create_launch(
     media does not meet a platform's requirements (or a scheduled launch could not publish),
     403 AUTH_002 for a platform outside the plan, 429 LAUNCH_002 over the monthly limit (both
     checked by billing), 429 RATE_001 when the AI writer is rate limited.
+    ``paid``: bought with an x402 payment, so outside the plan's monthly limit.
     """
+    raise_problems(rules.check_platforms(platforms))
+    if user_platform_accounts:  # before ownership: a wallet's plan has no own accounts at all
+        billing.ensure_can_post(account=owner, platforms=[], own=True, official=False)
     raise_problems(
         check_new_launch(
             owner=owner,
@@ -90,7 +95,7 @@ def create_launch(
     )
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     billing.ensure_platforms_allowed(account=owner, platforms=platforms)
-    billing.ensure_available(account=owner, meter=Meter.LAUNCHES)  # before the writer runs
+    billing.ensure_available(account=owner, meter=Meter.LAUNCHES, paid=paid)  # before the writer
     change = attachments.resolve(
         owner=owner,
         media=media,
@@ -101,6 +106,7 @@ def create_launch(
     try:
         return _create_with_media(
             change,
+            paid=paid,
             owner=owner,
             name=title,
             platforms=platforms,
@@ -119,11 +125,11 @@ def create_launch(
         raise
 
 
-def _create_with_media(change, **fields) -> tuple[Launch, Generation | None]:
+def _create_with_media(change, *, paid: bool, **fields) -> tuple[Launch, Generation | None]:
     launch = Launch(status=S.SCHEDULED if fields["scheduled_date"] else S.DRAFT, **fields)
     raise_problems(attachments.apply(launch, change))
     check_media_requirements(launch)
-    return launch, _write_and_save(launch, change)
+    return launch, _write_and_save(launch, change, paid=paid)
 
 
 def check_media_requirements(launch: Launch) -> None:
@@ -209,7 +215,7 @@ def _initial_contents(platforms, platform_contents, custom_content, reddit_title
     }
 
 
-def _write_and_save(launch: Launch, change=None) -> Generation | None:
+def _write_and_save(launch: Launch, change=None, *, paid: bool = False) -> Generation | None:
     """Write the platforms without content (outside the transaction: it can take a while)."""
     missing = [
         p for p in launch.platforms if not rules.has_content(launch.platform_contents.get(p))
@@ -218,7 +224,7 @@ def _write_and_save(launch: Launch, change=None) -> Generation | None:
     if launch.status == S.SCHEDULED:
         check_schedulable(launch)
     with transaction.atomic():
-        billing.charge(account=launch.owner, meter=Meter.LAUNCHES, object_id=launch.pk)
+        billing.charge(account=launch.owner, meter=Meter.LAUNCHES, object_id=launch.pk, paid=paid)
         launch.save()
         if change is not None:
             attachments.link(launch, change)
@@ -273,6 +279,8 @@ def update_launch(*, launch: Launch, by, changes: dict) -> Launch:
     media = {name: value for name, value in media.items() if value is not None}  # null: not given
     if not changes and not media:
         raise ApiError(Code.SERVER_002, "send at least one field to update")
+    if changes.get("user_platform_accounts"):
+        billing.ensure_can_post(account=by, platforms=[], own=True, official=False)
     if media:
         _check_updatable(launch, {**changes, **media})  # before fetching anything
     change = _media_change(by, media) if media else None

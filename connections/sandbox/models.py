@@ -162,3 +162,36 @@ class SandboxFault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} x{self.remaining} for {self.account}"
+
+
+class SandboxX402Settlement(models.Model):
+    """A payment the sandbox x402 facilitator "settled": recorded here, no chain, no USDC moved."""
+
+    network = models.CharField(max_length=40)
+    payer = models.CharField(max_length=42)
+    pay_to = models.CharField(max_length=42)
+    asset = models.CharField(max_length=42)
+    amount = models.CharField(max_length=78)
+    nonce = models.CharField(max_length=66)
+    transaction = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # EIP-3009: the token contract accepts each (authorizer, nonce) once.
+            models.UniqueConstraint(fields=["payer", "nonce"], name="sandbox_x402_nonce_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"sandbox settlement {self.transaction[:18]} from {self.payer}"
+
+
+class SandboxX402Fault(models.Model):
+    """While it exists, settling a payment from ``payer`` fails with ``reason``."""
+
+    payer = models.CharField(max_length=42, unique=True, help_text="Checksummed 0x address.")
+    reason = models.CharField(max_length=100, default="invalid_exact_evm_insufficient_balance")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"settlements from {self.payer} fail: {self.reason}"

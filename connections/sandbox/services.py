@@ -346,3 +346,46 @@ def media_files(post: SandboxPost) -> list[SandboxMedia]:
     """The stored media a post shows, in its order."""
     found = {m.media_id: m for m in SandboxMedia.objects.filter(media_id__in=post.media or [])}
     return [found[media_id] for media_id in post.media or [] if media_id in found]
+
+
+OFFICIAL_USERNAME = "dropspace-official"
+OFFICIAL_PLATFORMS = ("twitter", "reddit")
+
+
+def connect_official_accounts(platforms=OFFICIAL_PLATFORMS) -> list:
+    """dropspace's own accounts, in the sandbox: what ``dropspace_platforms`` posts through.
+
+    ``make run`` calls it so wallets (x402 agents) and anyone without connected accounts can
+    publish on a fresh machine. Idempotent: an existing official connection gets a new token.
+    """
+    from connections import services as connection_services
+    from connections.platforms.base import AccountInfo, TokenSet
+
+    connections = []
+    for platform in platforms:
+        try:
+            account = sign_in(platform=platform, username=OFFICIAL_USERNAME)
+        except SandboxError:  # someone signed in to this sandbox account as themselves
+            continue
+        token = issue_token(account, scope="sandbox")
+        lifetime = (
+            int((token.expires_at - timezone.now()).total_seconds()) if token.expires_at else None
+        )
+        connections.append(
+            connection_services.save_connection(
+                owner=None,
+                platform=platform,
+                sandbox=True,
+                tokens=TokenSet(
+                    access_token=token.access_token,
+                    refresh_token=token.refresh_token,
+                    expires_in=lifetime,
+                ),
+                account=AccountInfo(
+                    entity_id=account.entity_id,
+                    username=account.username,
+                    display_name=f"{account.display_name} (sandbox)",
+                ),
+            )
+        )
+    return connections

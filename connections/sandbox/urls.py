@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from connections.sandbox.views import common, graph, linkedin, pages, reddit, tiktok, twitter
+from connections.sandbox.views import common, graph, linkedin, pages, reddit, tiktok, twitter, x402
 
 app_name = "sandbox"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("posts/<path:post_id>", pages.post, name="post"),
     path("accounts/<int:account_id>/faults/clear", pages.clear_faults, name="clear-faults"),
     path("media/<int:pk>", pages.media_file, name="media-file"),
+    # x402 facilitator (no chain: verifies locally, records settlements)
+    path("x402/facilitator/verify", x402.verify, name="x402-verify"),
+    path("x402/facilitator/settle", x402.settle, name="x402-settle"),
+    path("x402/facilitator/supported", x402.supported, name="x402-supported"),
     # X
     path("twitter/auth/i/oauth2/authorize", authorize, {"platform": "twitter"}),
     path("twitter/api/2/oauth2/token", twitter.token),

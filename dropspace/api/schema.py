@@ -2,7 +2,7 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from developer.permissions import ANY_KEY, required_scope
@@ -92,11 +92,53 @@ class AutoSchema(openapi.AutoSchema):
     def _scope(self) -> str:
         return required_scope(self.view, self.method)
 
+    def _accepts_x402(self) -> bool:
+        return getattr(self.view, "accepts_x402", False)
+
     def get_description(self) -> str:
         scope = self._scope()
         needs = "any valid API key" if scope == ANY_KEY else f"an API key with the `{scope}` scope"
+        if self._accepts_x402():
+            needs += (
+                ", or an x402 wallet payment proof in `PAYMENT-SIGNATURE` (x402 v2) or "
+                "`X-PAYMENT` (v1); without either the answer is 402 with the payment "
+                "requirements (see /docs/x402)"
+            )
         base = super().get_description() or ""
         return f"{base}\n\nRequires {needs}.".strip()
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if not self._accepts_x402():
+            return parameters
+        parameters.append(
+            OpenApiParameter(
+                "PAYMENT-REQUIRED",
+                str,
+                OpenApiParameter.HEADER,
+                response=[402],
+                description="x402 v2 PaymentRequired, base64 JSON (the body carries v1's).",
+            )
+        )
+        if self.method in getattr(self.view, "settles_x402", ()):
+            for name, version in (("PAYMENT-RESPONSE", "v2"), ("X-PAYMENT-RESPONSE", "v1")):
+                parameters.append(
+                    OpenApiParameter(
+                        name,
+                        str,
+                        OpenApiParameter.HEADER,
+                        response=[201, 402],
+                        description=f"x402 {version} settlement, base64 JSON: only when a "
+                        "wallet paid for this creation (past its free tier).",
+                    )
+                )
+        return parameters
+
+    def get_auth(self):
+        auth = super().get_auth()
+        if self._accepts_x402():
+            auth += [{"x402PaymentSignature": []}, {"x402Payment": []}]
+        return auth
 
     def get_extensions(self) -> dict:
         return {**super().get_extensions(), "x-required-scope": self._scope()}
@@ -126,6 +168,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.append(BODY_TOO_LARGE)
         elif self._has_query_parameters():
             codes.append(Code.SERVER_002)  # a page, page_size or filter out of range
+        if self._accepts_x402():
+            codes += [Code.PAYMENT_001, Code.PAYMENT_002]
         return codes
 
     def _has_query_parameters(self) -> bool:

@@ -19,7 +19,7 @@ def test_the_starter_plan_has_the_specs_numbers():
         starter.analyses_per_persona,
         starter.regenerations_per_launch,
     ) == (50, 100, 20, 10, 3, 5)
-    assert list(all_plans()) == ["free", "starter", "pro", "unlimited"]
+    assert list(all_plans()) == ["x402", "free", "starter", "pro", "unlimited"]
 
 
 def test_settings_change_a_plan_or_add_one(settings):

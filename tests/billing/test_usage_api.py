@@ -151,10 +151,19 @@ def test_usage_needs_the_read_scope(make_api_client, user):
     assert "'read'" in response.json()["error"]["message"]
 
 
-def test_usage_needs_a_key(client, db):
+def test_usage_needs_a_key(client, db, settings):
+    settings.X402_FACILITATOR_URL = ""  # no wallet auth on this server
     response = client.get("/v1/usage")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "AUTH_001"
+
+
+def test_usage_without_a_key_asks_for_an_x402_payment(client, db, settings):
+    settings.X402_FACILITATOR_URL = "https://facilitator.example"
+    settings.X402_PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C"
+    response = client.get("/v1/usage")
+    assert response.status_code == 402
+    assert response.json()["error"]["code"] == "PAYMENT_001"
 
 
 def test_usage_is_read_only(api):

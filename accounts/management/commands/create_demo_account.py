@@ -19,6 +19,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             user = self._demo_user()
             raw_key = self._fresh_key(user)
+        if settings.SANDBOX_ENABLED:
+            # Official (dropspace's own) sandbox accounts: x402 wallets post only through them.
+            from connections.sandbox import services as sandbox
+
+            sandbox.connect_official_accounts()
         dashboard = settings.SITE_URL + reverse("home")
         self.stdout.write(
             "\n".join(
