@@ -8,7 +8,7 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dropspace.settings")
     # Webhook receivers in the benchmark are plain-http servers on 127.0.0.1.
-    os.environ.setdefault("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", "true")
+    os.environ.setdefault("WEBHOOKS_ALLOW_LOOPBACK", "true")
     django.setup()
     import sys
 

@@ -103,7 +103,9 @@ def _seed():
         )
         for n in range(LAUNCHES)
     )
-    _, raw_key = developer_services.create_api_key(owner=owner, name="bench", scopes=["read"])
+    _, raw_key = developer_services.create_api_key(
+        owner=owner, granter=owner, name="bench", scopes=["read"]
+    )
     return owner, raw_key
 
 

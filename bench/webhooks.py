@@ -3,7 +3,7 @@
 ``run()`` starts a receiver on 127.0.0.1, a Celery worker with 2 processes on a private queue
 (same broker and database as the project: embedded or PostgreSQL + Redis), records events
 through ``webhooks.services.record_event`` and times them until every delivery is recorded as
-delivered. Needs WEBHOOKS_ALLOW_INSECURE_LOCALHOST=true in the environment (bench/__main__.py
+delivered. Needs WEBHOOKS_ALLOW_LOOPBACK=true in the environment (bench/__main__.py
 sets it) so that the plain-http receiver is allowed.
 """
 
@@ -67,7 +67,7 @@ def run(count: int = 500, workers: int = 2) -> list[tuple[str, str]]:
 
 
 def _start_worker(workers: int) -> subprocess.Popen:
-    env = {**os.environ, "WEBHOOKS_ALLOW_INSECURE_LOCALHOST": "true"}
+    env = {**os.environ, "WEBHOOKS_ALLOW_LOOPBACK": "true"}
     command = [
         sys.executable, "-m", "celery", "-A", "dropspace", "worker",
         f"--concurrency={workers}", "-Q", QUEUE, "--loglevel=WARNING",

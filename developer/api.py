@@ -47,13 +47,34 @@ class KeyListView(APIView):
     @extend_schema(
         tags=["API keys"],
         summary="Create a new API key (max 10 active)",
+        description=(
+            "A key can grant only scopes it holds itself: a key with just `admin` can create "
+            "only `admin` keys, and a key without `delete` cannot create one with `delete`. "
+            "Asking for more answers 403 `AUTH_003`, with one entry in `details` per scope the "
+            'key cannot grant (`{field: "scopes", scope, message}`). When `scopes` is left '
+            "out, the default scopes must all be held. In the dashboard, the signed-in person "
+            "may grant any scope."
+        ),
         request=ApiKeyCreateSerializer,
-        responses={201: envelope(CreatedApiKeySerializer), **errors(Code.SERVER_009)},
+        responses={
+            201: envelope(CreatedApiKeySerializer),
+            **errors(
+                (
+                    Code.AUTH_003,
+                    403,
+                    "insufficient scope: the key lacks `admin`, or asks for scopes it does not "
+                    "hold (listed in details)",
+                ),
+                Code.SERVER_009,
+            ),
+        },
     )
     def post(self, request):
         params = ApiKeyCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        api_key, raw_key = services.create_api_key(owner=request.user, **params.validated_data)
+        api_key, raw_key = services.create_api_key(
+            owner=request.user, granter=request.auth, **params.validated_data
+        )
         body = {"key": raw_key, "api_key": CurrentApiKeySerializer(api_key).data}
         return Response({"data": body}, status=201)
 

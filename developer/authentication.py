@@ -24,7 +24,13 @@ def resolve_api_key(request) -> ApiKey | None:
     cached = getattr(request, "_dropspace_api_key", _UNSET)
     if cached is not _UNSET:
         return cached
-    token = bearer_token(request)
+    api_key = active_api_key(bearer_token(request))
+    request._dropspace_api_key = api_key
+    return api_key
+
+
+def active_api_key(token: str | None) -> ApiKey | None:
+    """The active key whose raw value is ``token`` (its last use recorded), or None."""
     api_key = None
     if token and token.startswith(KEY_PREFIX):
         api_key = (
@@ -34,7 +40,6 @@ def resolve_api_key(request) -> ApiKey | None:
         )
     if api_key is not None:
         _touch_last_used(api_key)
-    request._dropspace_api_key = api_key
     return api_key
 
 

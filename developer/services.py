@@ -34,9 +34,16 @@ def normalize_scopes(scopes: list[str] | None) -> list[str]:
     return [scope for scope in Scope.values if scope in scopes]
 
 
-def create_api_key(*, owner, name: str, scopes: list[str] | None = None) -> tuple[ApiKey, str]:
-    """Create a key and return it with the raw secret, which is never available again."""
+def create_api_key(
+    *, owner, granter, name: str, scopes: list[str] | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with the raw secret, which is never available again.
+
+    ``granter`` is who hands out the scopes: the signed-in person (``owner`` itself), who may
+    grant any scope, or the API key making the request, which may grant only scopes it holds.
+    """
     scopes = normalize_scopes(scopes)
+    ensure_can_grant(granter=granter, owner=owner, scopes=scopes)
     raw_key = generate_raw_key()
     with transaction.atomic():
         accounts_services.lock_for_limit_check(owner)
@@ -75,6 +82,31 @@ def revoke_api_key(*, api_key: ApiKey) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+def ensure_can_grant(*, granter, owner, scopes: list[str]) -> None:
+    """A key may hand out only scopes it holds, so ``admin`` alone cannot mint a broader key."""
+    if not isinstance(granter, ApiKey):
+        if granter.pk != owner.pk:
+            raise ValueError("only the owner or one of the owner's keys can grant scopes")
+        return  # the person themselves: every scope is theirs to give
+    if granter.owner_id != owner.pk:
+        raise ValueError("a key can grant scopes only on its owner's account")
+    missing = [scope for scope in scopes if not granter.has_scope(scope)]
+    if missing:
+        raise ApiError(
+            Code.AUTH_003,
+            f"insufficient scope: this key cannot grant {', '.join(missing)}; "
+            "a key can grant only scopes it holds itself",
+            details=[
+                {
+                    "field": "scopes",
+                    "scope": scope,
+                    "message": f"this key lacks the '{scope}' scope",
+                }
+                for scope in missing
+            ],
+        )
 
 
 def _ensure_name_free(*, owner, name: str) -> None:

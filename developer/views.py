@@ -59,6 +59,7 @@ def create(request):
         try:
             api_key, raw_key = services.create_api_key(
                 owner=request.user,
+                granter=request.user,  # the person may grant any scope; keys only their own
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
             )

@@ -42,6 +42,10 @@ class UnsafeURLError(FetchError):
     """The URL is not allowed: bad scheme or port, or it resolves to a non-public address."""
 
 
+class LoopbackURLError(UnsafeURLError):
+    """The URL names this machine (localhost) and the caller did not allow loopback."""
+
+
 @dataclass(frozen=True)
 class FetchResult:
     status: int
@@ -173,12 +177,23 @@ def _capped_chunks(response: requests.Response, limits: "_Limits", chunk_size: i
         raise FetchError(f"request failed: {type(exc).__name__}") from exc
 
 
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` names this machine: reachable only when the caller allows loopback."""
+    return urlsplit(url).hostname in LOOPBACK_NAMES
+
+
 def check_url(url: str, *, allow_loopback: bool = False) -> str:
-    """Validate ``url`` and return the address to connect to. Raises UnsafeURLError."""
+    """Validate ``url`` and return the address to connect to. Raises UnsafeURLError.
+
+    ``allow_loopback`` admits the names in ``LOOPBACK_NAMES`` on any port, and only while they
+    resolve to loopback addresses; every other name must resolve to public addresses only.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ALLOWED_SCHEMES or not parts.hostname:
         raise UnsafeURLError("only http(s) URLs with a host name are allowed")
-    loopback = allow_loopback and parts.hostname in LOOPBACK_NAMES
+    loopback = parts.hostname in LOOPBACK_NAMES
+    if loopback and not allow_loopback:
+        raise LoopbackURLError(f"{parts.hostname} is this server itself (loopback)")
     if parts.port not in ALLOWED_PORTS and not loopback:
         raise UnsafeURLError("only the default ports 80 and 443 are allowed")
     addresses = resolve(parts.hostname, parts.port)

@@ -248,6 +248,8 @@ REST_FRAMEWORK = {
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=60)
 API_KEYS_MAX_ACTIVE = 10
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# The API key `python manage.py mcp` (the stdio MCP server) acts with; unused by the web server.
+DROPSPACE_API_KEY = env("DROPSPACE_API_KEY", default="")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "dropspace API",
@@ -319,9 +321,11 @@ LOGGING = {
 DEMO_ACCOUNT_PASSWORD = env("DEMO_ACCOUNT_PASSWORD", default="dropspace-demo")
 
 # --- webhooks ---
-# Plain-http endpoints on localhost/127.0.0.1 (local receivers while developing): on by default
-# only in the embedded mode. Everything else must be https to a public address.
-WEBHOOKS_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOKS_ALLOW_INSECURE_LOCALHOST", default=EMBEDDED)
+# Endpoints on localhost / 127.0.0.1 / ::1 (plain http allowed there), for testing a receiver
+# on this machine. Off in every mode: when on, any account can make the server POST to any
+# local port and read the answer in its delivery log. Everything else must be https to a
+# public address.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
 WEBHOOKS_MAX_ENDPOINTS = 10
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
 # Disable an endpoint once all its attempts have failed for this long (410 disables at once).

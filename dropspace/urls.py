@@ -32,7 +32,10 @@ urlpatterns = [
     path(
         "docs/api",
         SpectacularRedocView.as_view(
-            url_name="openapi-schema", authentication_classes=[], permission_classes=[]
+            url_name="openapi-schema",
+            template_name="developer/api_docs.html",  # Redoc with a way back to the app
+            authentication_classes=[],
+            permission_classes=[],
         ),
         name="api-docs",
     ),

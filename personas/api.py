@@ -32,7 +32,12 @@ class PersonaListView(GenericAPIView):
     def get_queryset(self):
         return selectors.personas_visible_to(self.request.user)
 
-    @extend_schema(tags=TAGS, summary="List personas with pagination", operation_id="personas_list")
+    @extend_schema(
+        tags=TAGS,
+        summary="List personas with pagination",
+        operation_id="personas_list",
+        responses={200: PersonaSerializer(many=True)},
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(PersonaSerializer(page, many=True).data)

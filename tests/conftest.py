@@ -39,7 +39,9 @@ def make_api_client(db):
 
     def make(user, scopes=None, name=None):
         name = name or f"test key {user.api_keys.count() + 1}"
-        api_key, raw = developer_services.create_api_key(owner=user, name=name, scopes=scopes)
+        api_key, raw = developer_services.create_api_key(
+            owner=user, granter=user, name=name, scopes=scopes
+        )
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         client.api_key = api_key

@@ -46,6 +46,11 @@ DISPATCH_BATCH = 500
 # answers 2xx with a large body must still count as delivered.
 MAX_RESPONSE_BYTES = 1024 * 1024
 EXCERPT_CHARS = 1024
+# Said wherever a localhost URL is refused: how a self-hoster tests a receiver on this machine.
+LOOPBACK_HINT = (
+    "a self-hosted dropspace can allow receivers on this machine for local testing "
+    "with WEBHOOKS_ALLOW_LOOPBACK=true"
+)
 Status = WebhookDelivery.Status
 Reason = WebhookEndpoint.DisabledReason
 
@@ -184,23 +189,18 @@ def redeliver_delivery(*, delivery: WebhookDelivery) -> WebhookDelivery:
 def check_endpoint_url(url: str) -> None:
     """Refuse anything but https to a public address (plain http to localhost when allowed)."""
     parts = urlsplit(url)
-    loopback = _loopback_allowed(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+    if parts.scheme != "https" and not (parts.scheme == "http" and http.is_loopback_url(url)):
         raise _url_error("must be an https URL")
     if parts.username or parts.password:
         raise _url_error("must not contain credentials")
     try:
-        http.check_url(url, allow_loopback=loopback)
+        http.check_url(url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
+    except http.LoopbackURLError as exc:
+        raise _url_error(f"{exc}; {LOOPBACK_HINT}") from exc
     except http.UnsafeURLError as exc:
         raise _url_error(str(exc)) from exc
     except http.FetchError as exc:
         raise _url_error("the host name does not resolve") from exc
-
-
-def _loopback_allowed(url: str) -> bool:
-    return (
-        settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST and urlsplit(url).hostname in http.LOOPBACK_NAMES
-    )
 
 
 def _url_error(message: str) -> ApiError:
@@ -326,7 +326,7 @@ def _send(delivery: WebhookDelivery) -> Outcome:
             max_bytes=MAX_RESPONSE_BYTES,
             truncate=True,  # a large 2xx answer is still a delivery; we keep an excerpt
             max_redirects=0,  # a 3xx is a failure: following it could reach anywhere
-            allow_loopback=_loopback_allowed(endpoint.url),
+            allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK,
         )
     except http.UnsafeURLError as exc:
         outcome.error = f"refused: {exc}"[:255]

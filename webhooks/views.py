@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from dropspace.api.errors import ApiError
@@ -87,8 +88,12 @@ def send_test(request, endpoint_id):
     try:
         services.send_test_event(endpoint=endpoint)
     except ApiError as error:
-        messages.error(request, error.message)
-    return _after_log_action(request, endpoint)
+        return _after_log_action(request, endpoint, error.message, level=messages.ERROR)
+    sent = (
+        "Test event sent. It is at the top of Deliveries below and shows “delivered” "
+        "once your endpoint answers with a 2xx."
+    )
+    return _after_log_action(request, endpoint, sent)
 
 
 @login_required
@@ -100,8 +105,10 @@ def redeliver(request, endpoint_id, delivery_id):
     except ApiError as error:
         if error.status == 404:
             raise Http404(error.message) from error
-        messages.error(request, error.message)
-    return _after_log_action(request, _endpoint(request, endpoint_id))
+        endpoint = _endpoint(request, endpoint_id)
+        return _after_log_action(request, endpoint, error.message, level=messages.ERROR)
+    sent = "Delivery queued again: it is sent now, with a fresh retry schedule."
+    return _after_log_action(request, _endpoint(request, endpoint_id), sent)
 
 
 @login_required
@@ -144,6 +151,7 @@ def _render_list(request, form):
         "form": form,
         "at_limit": len(endpoints) >= settings.WEBHOOKS_MAX_ENDPOINTS,
         "max_endpoints": settings.WEBHOOKS_MAX_ENDPOINTS,
+        "loopback_allowed": settings.WEBHOOKS_ALLOW_LOOPBACK,
     }
     return render(request, "webhooks/list.html", context)
 
@@ -169,11 +177,18 @@ def _log_context(request, endpoint) -> dict:
     return {"page": page, "has_pending": any(d.status == "pending" for d in page)}
 
 
-def _after_log_action(request, endpoint):
-    if request.htmx:
-        context = {"endpoint": endpoint, **_log_context(request, endpoint)}
-        return render(request, "webhooks/detail.html#delivery-log", context)
-    return redirect("webhooks:detail", endpoint_id=endpoint.pk)
+def _after_log_action(request, endpoint, notice: str, *, level=messages.SUCCESS):
+    """The refreshed log and a line saying what happened (out-of-band with htmx)."""
+    if not request.htmx:
+        messages.add_message(request, level, notice)
+        return redirect("webhooks:detail", endpoint_id=endpoint.pk)
+    kind = "error" if level == messages.ERROR else "success"
+    context = {"endpoint": endpoint, **_log_context(request, endpoint)}
+    notice_context = {"notice": notice, "notice_kind": kind, "oob": True}
+    return HttpResponse(
+        render_to_string("webhooks/detail.html#delivery-log", context, request)
+        + render_to_string("webhooks/detail.html#log-notice", notice_context, request)
+    )
 
 
 def _remember_secret(request, endpoint) -> None:

@@ -10,8 +10,10 @@ class FaultInline(admin.TabularInline):
 
 @admin.register(SandboxAccount)
 class SandboxAccountAdmin(admin.ModelAdmin):
-    list_display = ["username", "platform", "account_type", "entity_id", "parent"]
+    list_display = ["username", "platform", "account_type", "entity_id", "parent", "owner"]
     list_filter = ["platform"]
+    list_select_related = ["parent", "owner"]
+    raw_id_fields = ["parent", "owner"]
     inlines = [FaultInline]
 
 

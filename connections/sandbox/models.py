@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -23,6 +24,15 @@ class SandboxAccount(models.Model):
     account_type = models.CharField(max_length=20, default="personal")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sandbox_accounts",
+        help_text="The person who signed in to it on the consent page (its pages follow it). "
+        "Only they, and staff, see its feed and faults.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

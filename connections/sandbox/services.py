@@ -61,16 +61,33 @@ def base36_id() -> str:
 # --- accounts ----------------------------------------------------------------------------------
 
 
-def sign_in(*, platform: str, username: str) -> SandboxAccount:
-    """The fake person approving the consent screen, with their pages/organizations."""
+def sign_in(*, platform: str, username: str, person=None) -> SandboxAccount:
+    """The fake person approving the consent screen, with their pages/organizations.
+
+    The first dropspace ``person`` to sign in to an account owns it; nobody else can sign in
+    to it afterwards (like a real platform's password), so its feed and faults stay theirs.
+    """
     username = username.strip().lstrip("@") or "sandbox-user"
-    account, created = SandboxAccount.objects.get_or_create(
-        platform=platform,
-        entity_id=f"{platform}-{username}",
-        defaults={"username": username, "display_name": username.replace("-", " ").title()},
-    )
-    if created:
-        _create_children(account)
+    with transaction.atomic():
+        account, created = SandboxAccount.objects.select_for_update().get_or_create(
+            platform=platform,
+            entity_id=f"{platform}-{username}",
+            defaults={
+                "username": username,
+                "display_name": username.replace("-", " ").title(),
+                "owner": person,
+            },
+        )
+        if created:
+            _create_children(account)
+        elif account.owner_id is None and person is not None:
+            account.owner = person  # made before accounts had owners, or signed in anonymously
+            account.save(update_fields=["owner"])
+        elif account.owner_id is not None and account.owner_id != getattr(person, "pk", None):
+            raise SandboxError(
+                "account_taken",
+                f"the sandbox account {username!r} belongs to someone else; choose another name",
+            )
     return account
 
 

@@ -84,6 +84,16 @@ class AutoSchema(openapi.AutoSchema):
     def get_extensions(self) -> dict:
         return {**super().get_extensions(), "x-required-scope": self._scope()}
 
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # drf-spectacular documents a PATCH body as a partial serializer (every field optional).
+        # Our PATCH views validate with partial=False: update serializers mark their optional
+        # fields themselves, and a field they require (a key's new name) is required.
+        method, self.method = self.method, "PUT" if self.method == "PATCH" else self.method
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = method
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for status, response in errors(*self._common_errors()).items():

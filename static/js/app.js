@@ -104,6 +104,9 @@
     enhanceNav();
     enhance(document);
   });
-  // htmx swaps in new fragments: enhance them too.
-  document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+  // htmx swaps in new fragments: enhance them too. An innerHTML swap loads each new child
+  // itself, so enhance from its parent to include the element.
+  document.addEventListener("htmx:load", function (event) {
+    enhance(event.target.parentElement || event.target);
+  });
 })();

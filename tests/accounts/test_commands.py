@@ -54,7 +54,7 @@ def test_demo_account_leaves_other_keys_alone(db, settings):
     run_demo(settings)
     user = User.objects.get(email="demo@dropspace.local")
 
-    other, _ = services.create_api_key(owner=user, name="mine")
+    other, _ = services.create_api_key(owner=user, granter=user, name="mine")
     run_demo(settings)
     other.refresh_from_db()
     assert other.is_active
@@ -77,3 +77,23 @@ def test_superuser_can_use_the_admin(client, db, monkeypatch, path):
     call_command("createsuperuser", "--noinput", stdout=io.StringIO())
     assert client.login(username="root@example.com", password="root-secret-123")
     assert client.get(path).status_code == 200
+
+
+def test_running_the_demo_again_keeps_the_demo_person_signed_in(client, db, settings):
+    run_demo(settings)
+    assert client.login(username="demo@dropspace.local", password="dropspace-demo")
+    assert client.get("/settings/api-keys/").status_code == 200
+
+    run_demo(settings)  # `make run` again, same password
+
+    assert client.get("/settings/api-keys/").status_code == 200
+
+
+def test_a_changed_demo_password_takes_effect_and_signs_out_old_sessions(client, db, settings):
+    run_demo(settings)
+    client.login(username="demo@dropspace.local", password="dropspace-demo")
+
+    run_demo(settings, password="changed-pass-1")
+
+    assert client.get("/settings/api-keys/").status_code == 302  # back to the login page
+    assert client.login(username="demo@dropspace.local", password="changed-pass-1")

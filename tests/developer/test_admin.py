@@ -14,7 +14,7 @@ def admin_client(client, db):
 
 @pytest.fixture
 def api_key(user):
-    api_key, _ = services.create_api_key(owner=user, name="CI pipeline")
+    api_key, _ = services.create_api_key(owner=user, granter=user, name="CI pipeline")
     return api_key
 
 
@@ -43,7 +43,7 @@ def test_keys_cannot_be_added_from_the_admin(admin_client):
 
 
 def test_filter_by_state(admin_client, user, api_key):
-    old, _ = services.create_api_key(owner=user, name="Old laptop")
+    old, _ = services.create_api_key(owner=user, granter=user, name="Old laptop")
     services.revoke_api_key(api_key=old)
     url = reverse("admin:developer_apikey_changelist")
     active = admin_client.get(url, {"state": "active"}).content.decode()
@@ -55,7 +55,7 @@ def test_filter_by_state(admin_client, user, api_key):
 
 
 def test_search_by_owner_email(admin_client, stranger, api_key):
-    services.create_api_key(owner=stranger, name="their key")
+    services.create_api_key(owner=stranger, granter=stranger, name="their key")
     html = admin_client.get(
         reverse("admin:developer_apikey_changelist"), {"q": "stranger@"}
     ).content.decode()
@@ -64,7 +64,7 @@ def test_search_by_owner_email(admin_client, stranger, api_key):
 
 
 def test_revoke_selected_keys_action(admin_client, user, api_key):
-    other, _ = services.create_api_key(owner=user, name="other")
+    other, _ = services.create_api_key(owner=user, granter=user, name="other")
     response = admin_client.post(
         reverse("admin:developer_apikey_changelist"),
         {"action": "revoke_selected", "_selected_action": [str(api_key.pk), str(other.pk)]},

@@ -2,7 +2,9 @@
 
 import pytest
 
-from developer.models import ApiKey, hash_key
+from developer import services
+from developer.models import ApiKey, Scope, hash_key
+from dropspace.api.errors import ApiError
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +163,82 @@ def test_last_used_at_is_recorded(api):
     api.get("/v1/keys/me")
     api.api_key.refresh_from_db()
     assert api.api_key.last_used_at is not None
+
+
+# A key grants only what it holds: `admin` manages keys, it does not hand out every scope.
+
+
+def test_an_admin_only_key_cannot_create_a_key_with_every_scope(make_api_client, user):
+    admin_only = make_api_client(user, scopes=["admin"])
+
+    response = admin_only.post(
+        "/v1/keys", {"name": "everything", "scopes": Scope.values}, format="json"
+    )
+
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "AUTH_003"
+    assert [detail["scope"] for detail in error["details"]] == [
+        "read", "write", "delete", "publish", "generate",
+    ]  # fmt: skip
+    assert {detail["field"] for detail in error["details"]} == {"scopes"}
+    assert "read, write, delete, publish, generate" in error["message"]
+    assert not ApiKey.objects.filter(name="everything").exists()
+
+
+def test_an_admin_only_key_cannot_fall_back_on_the_default_scopes(make_api_client, user):
+    admin_only = make_api_client(user, scopes=["admin"])
+
+    response = admin_only.post("/v1/keys", {"name": "defaults"}, format="json")
+
+    assert response.status_code == 403
+    assert [detail["scope"] for detail in response.json()["error"]["details"]] == [
+        "read", "write", "publish", "generate",
+    ]  # fmt: skip
+    assert not ApiKey.objects.filter(name="defaults").exists()
+
+
+def test_a_key_can_grant_the_scopes_it_holds(make_api_client, user):
+    granter = make_api_client(user, scopes=["read", "publish", "admin"])
+
+    narrower = granter.post("/v1/keys", {"name": "reader", "scopes": ["read"]}, format="json")
+    same = granter.post(
+        "/v1/keys", {"name": "twin", "scopes": ["admin", "publish", "read"]}, format="json"
+    )
+    wider = granter.post(
+        "/v1/keys", {"name": "wider", "scopes": ["read", "write", "admin"]}, format="json"
+    )
+
+    assert narrower.status_code == 201
+    assert narrower.json()["data"]["api_key"]["scopes"] == ["read"]
+    assert same.status_code == 201
+    assert same.json()["data"]["api_key"]["scopes"] == ["read", "publish", "admin"]
+    assert wider.status_code == 403
+    assert [detail["scope"] for detail in wider.json()["error"]["details"]] == ["write"]
+
+
+def test_unknown_scopes_are_a_validation_error_before_the_grant_check(make_api_client, user):
+    admin_only = make_api_client(user, scopes=["admin"])
+    response = admin_only.post("/v1/keys", {"name": "x", "scopes": ["root"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "SERVER_002"
+
+
+def test_the_grant_rule_is_in_the_openapi_description(client):
+    operation = client.get("/openapi.json").json()["paths"]["/v1/keys"]["post"]
+
+    assert "can grant only scopes it holds itself" in operation["description"]
+    assert "AUTH_003" in operation["responses"]["403"]["description"]
+    assert "scopes it does not hold" in operation["responses"]["403"]["description"]
+
+
+def test_the_grant_rule_protects_every_caller_of_the_service(user, stranger):
+    key, _ = services.create_api_key(owner=user, granter=user, name="k", scopes=["admin"])
+
+    with pytest.raises(ApiError) as denied:
+        services.create_api_key(owner=user, granter=key, name="wide", scopes=["delete"])
+    assert denied.value.code.name == "AUTH_003"
+    with pytest.raises(ValueError, match="owner"):  # never on another person's account
+        services.create_api_key(owner=stranger, granter=key, name="theirs", scopes=["admin"])
+    with pytest.raises(ValueError, match="owner"):
+        services.create_api_key(owner=stranger, granter=user, name="theirs", scopes=["admin"])

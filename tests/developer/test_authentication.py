@@ -37,7 +37,7 @@ def test_key_of_a_deactivated_user_is_refused(api, user):
 
 
 def test_revoked_key_via_service(user):
-    api_key, raw = services.create_api_key(owner=user, name="x")
+    api_key, raw = services.create_api_key(owner=user, granter=user, name="x")
     services.revoke_api_key(api_key=api_key)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from developer import services
-from developer.models import ApiKey, hash_key
+from developer.models import ApiKey, Scope, hash_key
 
 KEYS_URL = "/settings/api-keys/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -15,7 +15,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def api_key(user):
-    api_key, _ = services.create_api_key(owner=user, name="CI pipeline", scopes=["read", "admin"])
+    api_key, _ = services.create_api_key(
+        owner=user, granter=user, name="CI pipeline", scopes=["read", "admin"]
+    )
     return api_key
 
 
@@ -53,7 +55,7 @@ def test_create_form_prechecks_default_scopes_with_descriptions(logged_in_client
 
 
 def test_list_shows_name_prefix_scopes_dates_and_state(logged_in_client, user, api_key):
-    revoked, _ = services.create_api_key(owner=user, name="Old laptop")
+    revoked, _ = services.create_api_key(owner=user, granter=user, name="Old laptop")
     services.revoke_api_key(api_key=revoked)
     ApiKey.objects.filter(pk=api_key.pk).update(
         last_used_at=dt.datetime(2026, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -74,14 +76,14 @@ def test_list_query_count_does_not_grow_with_keys(
     logged_in_client, user, django_assert_max_num_queries
 ):
     for number in range(8):
-        services.create_api_key(owner=user, name=f"key {number}")
+        services.create_api_key(owner=user, granter=user, name=f"key {number}")
     with django_assert_max_num_queries(4):  # session, user, keys (+ slack)
         response = logged_in_client.get(KEYS_URL)
     assert response.status_code == 200
 
 
 def test_strangers_keys_are_not_listed(logged_in_client, stranger):
-    services.create_api_key(owner=stranger, name="stranger secret key")
+    services.create_api_key(owner=stranger, granter=stranger, name="stranger secret key")
     assert "stranger secret key" not in logged_in_client.get(KEYS_URL).content.decode()
 
 
@@ -131,7 +133,7 @@ def test_create_with_an_unknown_scope_is_a_form_error(logged_in_client, user):
 
 def test_create_beyond_the_limit_shows_the_service_message(logged_in_client, user, settings):
     settings.API_KEYS_MAX_ACTIVE = 1
-    services.create_api_key(owner=user, name="only")
+    services.create_api_key(owner=user, granter=user, name="only")
     response = logged_in_client.post(
         reverse("developer:create"), {"name": "two", "scopes": ["read"]}
     )
@@ -166,7 +168,7 @@ def test_rename_htmx_post_returns_the_updated_row(logged_in_client, api_key):
 
 
 def test_rename_htmx_conflict_stays_in_edit_mode_with_the_error(logged_in_client, user, api_key):
-    services.create_api_key(owner=user, name="Taken")
+    services.create_api_key(owner=user, granter=user, name="Taken")
     response = logged_in_client.post(
         reverse("developer:rename", args=[api_key.pk]), {"name": "Taken"}, **HTMX
     )
@@ -243,7 +245,7 @@ def test_list_links_to_the_revoke_confirmation(logged_in_client, api_key):
 
 @pytest.mark.parametrize("action", ["rename", "revoke"])
 def test_strangers_key_is_404(logged_in_client, stranger, action):
-    foreign, _ = services.create_api_key(owner=stranger, name="theirs")
+    foreign, _ = services.create_api_key(owner=stranger, granter=stranger, name="theirs")
     response = logged_in_client.post(
         reverse(f"developer:{action}", args=[foreign.pk]), {"name": "mine"}
     )
@@ -259,3 +261,17 @@ def test_revoked_key_cannot_be_renamed(logged_in_client, api_key):
         reverse("developer:rename", args=[api_key.pk]), {"name": "zombie"}
     )
     assert response.status_code == 404
+
+
+def test_the_signed_in_person_may_grant_every_scope(logged_in_client, user):
+    services.create_api_key(owner=user, granter=user, name="admin only", scopes=["admin"])
+
+    logged_in_client.post(reverse("developer:create"), {"name": "All", "scopes": Scope.values})
+
+    assert ApiKey.objects.get(owner=user, name="All").scopes == Scope.values
+
+
+def test_the_keys_page_explains_what_a_key_can_grant(logged_in_client):
+    html = logged_in_client.get(KEYS_URL).content.decode()
+    rule = html.split('data-testid="grant-rule">')[1].split("</p>")[0]
+    assert "only the scopes it holds itself" in rule

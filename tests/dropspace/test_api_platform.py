@@ -164,3 +164,13 @@ def test_pagination_envelope_and_page_past_the_end(rf, user, make_api_client):
 
 def test_response_shape_is_the_data_envelope(api):
     assert list(api.get("/v1/keys/me").json()) == ["data"]
+
+
+def test_api_docs_page_has_a_way_back_to_the_app(client):
+    html = client.get("/docs/api").content.decode()
+
+    back = html.split('data-testid="back-to-app"')[0].rsplit("<a", 1)[1]
+    assert 'href="/"' in back
+    assert 'href="/settings/api-keys/"' in html
+    assert "fonts.googleapis.com" not in html  # nothing loaded from elsewhere
+    assert 'id="redoc-container"' in html or "<redoc" in html

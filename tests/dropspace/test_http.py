@@ -96,8 +96,10 @@ def test_name_with_one_private_answer_among_public_ones_is_refused(dns):
 
 
 def test_loopback_is_refused_unless_allowed(server):
-    with pytest.raises(http.UnsafeURLError):
+    with pytest.raises(http.LoopbackURLError, match="loopback"):
         http.fetch(f"{server}/hello")
+    with pytest.raises(http.LoopbackURLError):
+        http.check_url("https://[::1]/")
     result = http.fetch(f"{server}/hello", allow_loopback=True)
     assert (result.status, result.content, result.text) == (200, b"hello world", "hello world")
 

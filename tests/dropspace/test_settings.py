@@ -1,5 +1,6 @@
 """Settings: .env.example documents every setting and, copied to .env, changes no default."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import django, json; django.setup(); from django.conf import settings as s; "
     "print(json.dumps([s.EMBEDDED, s.SANDBOX_ENABLED, s.SANDBOX_BASE_URL, "
-    "s.WEBHOOKS_ALLOW_INSECURE_LOCALHOST, s.DATABASES['default']['NAME'], str(s.MEDIA_ROOT)]))"
+    "s.WEBHOOKS_ALLOW_LOOPBACK, s.DATABASES['default']['NAME'], str(s.MEDIA_ROOT)]))"
 )
 
 
@@ -34,15 +35,38 @@ def test_every_setting_read_from_the_environment_is_documented():
     assert names - documented == set()
 
 
-def test_copying_env_example_to_dot_env_keeps_the_embedded_defaults(tmp_path):
-    # A copy of the project package, so settings.py sees tmp_path as the project folder.
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project package, so settings.py sees tmp_path as the project folder."""
     shutil.copytree(
         ROOT / "dropspace", tmp_path / "dropspace", ignore=shutil.ignore_patterns("tests")
     )
     for app in ("accounts", "developer", "personas", "launches", "media", "connections",
                 "billing", "webhooks"):  # fmt: skip
         (tmp_path / app).symlink_to(ROOT / app)
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "dropspace.settings", "HOME": "/tmp"}
-    baseline = settings_seen(tmp_path, env)
-    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
-    assert settings_seen(tmp_path, env) == baseline
+    return tmp_path
+
+
+BASE_ENV = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "dropspace.settings", "HOME": "/tmp"}
+
+
+def test_copying_env_example_to_dot_env_keeps_the_embedded_defaults(tmp_path):
+    folder = project_copy(tmp_path)
+    baseline = settings_seen(folder, BASE_ENV)
+    (folder / ".env").write_text((ROOT / ".env.example").read_text())
+    assert settings_seen(folder, BASE_ENV) == baseline
+
+
+def test_loopback_webhooks_are_off_in_every_mode_until_opted_in(tmp_path):
+    folder = project_copy(tmp_path)
+    production = {
+        **BASE_ENV,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",  # read, never connected to
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "TOKEN_ENCRYPTION_KEYS": "A" * 43 + "=",
+    }
+    loopback = 3  # WEBHOOKS_ALLOW_LOOPBACK's place in PROBE's answer
+
+    assert json.loads(settings_seen(folder, BASE_ENV))[loopback] is False  # `make run`
+    assert json.loads(settings_seen(folder, production))[loopback] is False
+    opted_in = {**BASE_ENV, "WEBHOOKS_ALLOW_LOOPBACK": "true"}
+    assert json.loads(settings_seen(folder, opted_in))[loopback] is True

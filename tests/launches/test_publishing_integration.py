@@ -101,7 +101,7 @@ def worker(sandbox_server, redis_broker, tmp_path):
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "x"),
         "PUBLISH_PENDING_CHECK_MAX_SECONDS": "1",
         "PLATFORM_HTTP_TIMEOUT_SECONDS": "5",
-        "WEBHOOKS_ALLOW_INSECURE_LOCALHOST": "true",  # the receiver below is plain http
+        "WEBHOOKS_ALLOW_LOOPBACK": "true",  # the receiver below is plain http
     }
     queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
     log = (tmp_path / "worker.log").open("w")
@@ -379,7 +379,7 @@ def test_two_concurrent_publish_calls_exactly_one_wins(user, make_platform_conne
 def test_a_sandbox_publish_sends_a_signed_launch_completed_webhook(
     user, accounts, worker, settings
 ):
-    settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST = True
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
     receiver = Receiver()
     receiver.start()
     try:

@@ -14,12 +14,12 @@ def _fake_dns(dns):
 
 
 @pytest.fixture
-def insecure_localhost(settings):
-    settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST = True
+def allow_loopback(settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
 
 
 @pytest.fixture
-def receiver(insecure_localhost):
+def receiver(allow_loopback):
     receiver = Receiver()
     receiver.start()
     yield receiver

@@ -5,7 +5,7 @@ import responses
 
 from dropspace.api.errors import ApiError
 from webhooks import services
-from webhooks.models import WebhookDelivery
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 @pytest.mark.parametrize(
@@ -22,8 +22,7 @@ from webhooks.models import WebhookDelivery
         "https://hooks.example.com:8443/x",
     ],
 )
-def test_unsafe_urls_are_refused_at_creation(settings, url):
-    settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST = False
+def test_unsafe_urls_are_refused_at_creation(url):
     with pytest.raises(ApiError) as error:
         services.check_endpoint_url(url)
     assert error.value.code.name == "SERVER_002"
@@ -48,16 +47,68 @@ def test_a_name_that_does_not_resolve_is_refused():
         services.check_endpoint_url("https://no-such-host.invalid/hook")
 
 
-def test_plain_http_to_localhost_needs_the_development_setting(settings):
-    settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST = False
-    with pytest.raises(ApiError, match="https"):
-        services.check_endpoint_url("http://127.0.0.1:9000/hook")
-    with pytest.raises(ApiError, match="non-public"):
-        services.check_endpoint_url("https://localhost/hook")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9000/hook",
+        "http://localhost:9000/hook",
+        "https://localhost/hook",
+        "http://[::1]:8000/hook",
+    ],
+)
+def test_localhost_is_refused_by_default_and_the_error_says_how_to_allow_it(url):
+    with pytest.raises(ApiError) as error:
+        services.check_endpoint_url(url)
+    assert "loopback" in error.value.message
+    assert "WEBHOOKS_ALLOW_LOOPBACK=true" in error.value.message
+    assert error.value.details[0]["field"] == "url"
 
-    settings.WEBHOOKS_ALLOW_INSECURE_LOCALHOST = True
+
+def test_localhost_receivers_need_the_explicit_opt_in(settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
     services.check_endpoint_url("http://127.0.0.1:9000/hook")
     services.check_endpoint_url("http://localhost:9000/hook")
+    services.check_endpoint_url("https://localhost/hook")
+
+
+def test_the_opt_in_admits_this_machine_only(settings, dns):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    dns["local.example.com"] = ["127.0.0.1"]  # a public name pointed at loopback
+    with pytest.raises(ApiError, match="non-public"):
+        services.check_endpoint_url("https://local.example.com/hook")
+    with pytest.raises(ApiError, match="non-public"):
+        services.check_endpoint_url("https://192.168.1.10/hook")
+    with pytest.raises(ApiError, match="https"):
+        services.check_endpoint_url("http://hooks.example.com/hook")
+
+
+def test_an_api_client_cannot_register_a_localhost_endpoint_by_default(api):
+    response = api.post(
+        "/v1/webhooks",
+        {"url": "http://127.0.0.1:6379/", "events": ["launch.completed"]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "SERVER_002"
+    assert "WEBHOOKS_ALLOW_LOOPBACK" in response.json()["error"]["message"]
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_localhost_endpoint_saved_while_allowed_is_not_called_once_disallowed(
+    settings, user, make_endpoint, receiver
+):
+    endpoint = make_endpoint(user, url=receiver.url)  # saved while the opt-in was on
+    event = services.record_event(owner=user, type="launch.completed", data={})
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False
+
+    services.attempt_delivery(delivery_id=event.deliveries.get().pk)
+
+    assert receiver.requests == []
+    attempt = WebhookDelivery.objects.get(endpoint=endpoint).attempt_log.get()
+    assert attempt.error.startswith("refused: ")
+    assert "loopback" in attempt.error
+    assert attempt.response_status is None
 
 
 def test_the_address_is_checked_again_at_send_time(user, make_endpoint, dns):

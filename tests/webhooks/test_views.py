@@ -183,3 +183,71 @@ def test_the_form_is_replaced_by_a_notice_at_the_limit(logged_in_client, user, m
     response = logged_in_client.get(reverse("webhooks:list"))
     assert "the maximum" in response.text
     assert 'action="/webhooks/new"' not in response.text
+
+
+def test_the_list_says_how_to_allow_receivers_on_this_machine(logged_in_client):
+    html = logged_in_client.get(reverse("webhooks:list")).text
+    hint = html.split('data-testid="loopback-help">')[1].split("</p>")[0]
+
+    assert "localhost</span> URLs are refused" in hint
+    assert "WEBHOOKS_ALLOW_LOOPBACK=true make run" in hint
+
+
+def test_the_list_says_when_receivers_on_this_machine_are_allowed(logged_in_client, settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    html = logged_in_client.get(reverse("webhooks:list")).text
+    hint = html.split('data-testid="loopback-help">')[1].split("</p>")[0]
+
+    assert "Receivers on this machine are allowed" in hint
+
+
+def test_a_localhost_url_on_the_form_explains_the_setting(logged_in_client):
+    response = logged_in_client.post(
+        reverse("webhooks:create"),
+        {"url": "http://localhost:8080/hook", "events": ["launch.completed"]},
+    )
+
+    assert response.status_code == 200
+    assert "WEBHOOKS_ALLOW_LOOPBACK=true" in response.text
+    assert not WebhookEndpoint.objects.exists()
+
+
+def notice_in(html: str) -> str:
+    return html.split('data-testid="log-notice"')[1].split("</div></div>")[0]
+
+
+def test_send_test_confirms_it_was_sent_beside_the_refreshed_log(logged_in_client, endpoint):
+    response = logged_in_client.post(
+        reverse("webhooks:test", args=[endpoint.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    oob = response.text.split('<div id="log-notice"')[1]
+    assert oob.startswith(' aria-live="polite" hx-swap-oob="innerHTML"')
+    assert "alert-success" in oob
+    assert "Test event sent" in notice_in(response.text)
+
+
+def test_send_test_without_js_confirms_on_the_page(logged_in_client, endpoint):
+    response = logged_in_client.post(reverse("webhooks:test", args=[endpoint.pk]), follow=True)
+
+    assert "Test event sent" in response.text
+    assert WebhookDelivery.objects.get().event.type == "webhook.test"
+
+
+def test_send_test_to_a_disabled_endpoint_says_why_nothing_was_sent(logged_in_client, endpoint):
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(active=False)
+
+    response = logged_in_client.post(
+        reverse("webhooks:test", args=[endpoint.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert "alert-error" in response.text.split('<div id="log-notice"')[1]
+    assert "enable it first" in notice_in(response.text)
+    assert not WebhookDelivery.objects.exists()
+    # ...and the message is not left behind for the next full page.
+    assert "enable it first" not in logged_in_client.get(reverse("webhooks:list")).text
+
+
+def test_the_notice_area_is_on_the_page_before_any_action(logged_in_client, endpoint):
+    html = logged_in_client.get(reverse("webhooks:detail", args=[endpoint.pk])).text
+    assert '<div id="log-notice" aria-live="polite"></div>' in html

@@ -36,8 +36,10 @@ class Command(BaseCommand):
 
     def _demo_user(self) -> User:
         user, _ = User.objects.get_or_create(email=DEMO_EMAIL, defaults={"name": "Demo"})
-        # Set every run, so a changed DEMO_ACCOUNT_PASSWORD takes effect.
-        user.set_password(settings.DEMO_ACCOUNT_PASSWORD)
+        # A new password hash changes the session auth hash and signs the demo person out of
+        # every browser, so only a changed DEMO_ACCOUNT_PASSWORD (or a new account) sets it.
+        if not user.check_password(settings.DEMO_ACCOUNT_PASSWORD):
+            user.set_password(settings.DEMO_ACCOUNT_PASSWORD)
         user.is_active = True
         user.save(update_fields=["password", "is_active"])
         EmailAddress.objects.update_or_create(
@@ -50,5 +52,5 @@ class Command(BaseCommand):
         earlier = ApiKey.objects.filter(owner=user, name=DEMO_KEY_NAME, revoked_at__isnull=True)
         for api_key in earlier:
             developer_services.revoke_api_key(api_key=api_key)
-        _, raw_key = developer_services.create_api_key(owner=user, name=DEMO_KEY_NAME)
+        _, raw_key = developer_services.create_api_key(owner=user, granter=user, name=DEMO_KEY_NAME)
         return raw_key

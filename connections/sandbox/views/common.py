@@ -100,21 +100,19 @@ def authorize(request, platform: str, **_):
         return HttpResponseBadRequest("SANDBOX: redirect_uri must point back to this site")
     if request.method == "GET":
         default = request.user.email.split("@")[0] if request.user.is_authenticated else ""
-        return render(
-            request,
-            "sandbox/authorize.html",
-            {
-                "platform": platform,
-                "params": params,
-                "client": params.get("client_id") or params.get("client_key", ""),
-                "username": default or "sandbox-user",
-            },
-        )
+        return _consent_page(request, platform, params, default or "sandbox-user")
     state = params.get("state", "")
     if params.get("decision") != "approve":
         query = {"error": "access_denied", "error_description": "the user denied access"}
         return redirect(f"{redirect_uri}?{urlencode({**query, 'state': state})}")
-    account = services.sign_in(platform=platform, username=params.get("username", ""))
+    person = request.user if request.user.is_authenticated else None
+    try:
+        account = services.sign_in(
+            platform=platform, username=params.get("username", ""), person=person
+        )
+    except services.SandboxError as error:
+        username = params.get("username", "")
+        return _consent_page(request, platform, params, username, error=error.message)
     grant = services.grant_code(
         account=account,
         redirect_uri=redirect_uri,
@@ -122,6 +120,17 @@ def authorize(request, platform: str, **_):
         scope=params.get("scope", ""),
     )
     return redirect(f"{redirect_uri}?{urlencode({'code': grant.code, 'state': state})}")
+
+
+def _consent_page(request, platform, params, username, *, error=""):
+    context = {
+        "platform": platform,
+        "params": params,
+        "client": params.get("client_id") or params.get("client_key", ""),
+        "username": username,
+        "error": error,
+    }
+    return render(request, "sandbox/authorize.html", context, status=400 if error else 200)
 
 
 def _is_own_site(redirect_uri: str, request) -> bool:

@@ -9,8 +9,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from connections.sandbox import services
-from connections.sandbox.models import SandboxAccount, SandboxFault, SandboxMedia
+from connections.sandbox import selectors, services
+from connections.sandbox.models import SandboxFault, SandboxMedia
 from connections.sandbox.views.common import sandbox_only
 from media.storage import media_storage
 
@@ -26,14 +26,15 @@ class FaultForm(forms.Form):
 @sandbox_only
 @login_required
 def index(request):
-    accounts = SandboxAccount.objects.filter(parent__isnull=True).prefetch_related("children")
+    roots = selectors.accounts_visible_to(request.user).filter(parent__isnull=True)
+    accounts = roots.select_related("owner").prefetch_related("children")
     return render(request, "sandbox/index.html", {"accounts": accounts})
 
 
 @sandbox_only
 @login_required
 def feed(request, account_id):
-    account = get_object_or_404(SandboxAccount, pk=account_id)
+    account = selectors.get_account_for(request.user, account_id)
     posts = list(account.posts.all()[:100])
     for post in posts:
         post.files = services.media_files(post)
@@ -53,7 +54,7 @@ def feed(request, account_id):
 @login_required
 @require_POST
 def inject_fault(request, account_id):
-    account = get_object_or_404(SandboxAccount, pk=account_id)
+    account = selectors.get_account_for(request.user, account_id)
     form = FaultForm(request.POST)
     if form.is_valid():
         services.inject_fault(account=account, **form.cleaned_data)
@@ -65,7 +66,7 @@ def inject_fault(request, account_id):
 @login_required
 @require_POST
 def clear_faults(request, account_id):
-    account = get_object_or_404(SandboxAccount, pk=account_id)
+    account = selectors.get_account_for(request.user, account_id)
     services.clear_faults(account=account)
     return redirect("sandbox:feed", account_id=account.pk)
 

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         name = name or f"cli {timezone.now():%Y-%m-%d %H:%M:%S}"
         scope_list = None if scopes is None else [s.strip() for s in scopes.split(",") if s.strip()]
         try:
-            _, raw_key = services.create_api_key(owner=user, name=name, scopes=scope_list)
+            _, raw_key = services.create_api_key(
+                owner=user, granter=user, name=name, scopes=scope_list
+            )
         except ApiError as error:
             raise CommandError(error.message) from None
         self.stdout.write(raw_key)
