@@ -16,6 +16,7 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
+from billing import services as billing
 from connections.models import MULTI_ACCOUNT_PLATFORMS, Connection
 from connections.platforms import adapter_for, get_adapter, uses_sandbox
 from connections.platforms.base import (
@@ -27,6 +28,7 @@ from connections.platforms.base import (
     new_code_verifier,
 )
 from dropspace import crypto
+from dropspace.api.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +45,19 @@ class ConnectError(Exception):
 # --- the connect flow --------------------------------------------------------------------------
 
 
-def begin_connect(*, session, platform: str, redirect_uri: str, official: bool = False) -> str:
-    """Remember state (+ PKCE verifier) in the server-side session; return the consent URL."""
+def begin_connect(
+    *, session, owner, platform: str, redirect_uri: str, official: bool = False
+) -> str:
+    """Remember state (+ PKCE verifier) in the server-side session; return the consent URL.
+
+    Connecting one's own account must be in the person's plan (official accounts are the
+    operator's).
+    """
+    if not official:
+        try:
+            billing.ensure_can_connect_own_account(account=owner, platform=platform)
+        except ApiError as exc:
+            raise ConnectError(exc.message) from None
     sandbox = uses_sandbox(platform)
     adapter = get_adapter(platform, sandbox=sandbox)
     if not adapter.client_id:

@@ -39,6 +39,7 @@ def connect(request, platform: str):
     try:
         url = services.begin_connect(
             session=request.session,
+            owner=request.user,
             platform=platform,
             redirect_uri=_redirect_uri(request, platform),
             official=official,

@@ -9,8 +9,9 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
+
+from billing import selectors as billing_selectors
 
 WINDOW_SECONDS = 60
 POLICY_NAME = "default"
@@ -35,8 +36,8 @@ class RateLimitState:
 
 
 def limit_for(api_key) -> int:
-    """Requests per minute allowed for this key (the plan decides once billing exists)."""
-    return settings.API_RATE_LIMIT_PER_MINUTE
+    """Requests per minute allowed for this key: its owner's plan decides."""
+    return billing_selectors.api_requests_per_minute(api_key.owner)
 
 
 def consume(identity: str, limit: int, now: float | None = None) -> RateLimitState:

@@ -3,11 +3,10 @@
 import secrets
 import string
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import services as accounts_services
+from billing import services as billing
 from developer.models import DEFAULT_SCOPES, KEY_PREFIX, ApiKey, Scope, hash_key
 from dropspace.api.errors import ApiError, Code
 
@@ -46,13 +45,11 @@ def create_api_key(
     ensure_can_grant(granter=granter, owner=owner, scopes=scopes)
     raw_key = generate_raw_key()
     with transaction.atomic():
-        accounts_services.lock_for_limit_check(owner)
-        active = ApiKey.objects.filter(owner=owner, revoked_at__isnull=True)
-        if active.count() >= settings.API_KEYS_MAX_ACTIVE:
-            raise ApiError(
-                Code.SERVER_002,
-                f"maximum {settings.API_KEYS_MAX_ACTIVE} active API keys allowed; revoke one first",
-            )
+        billing.ensure_room(
+            account=owner,
+            limit_name="api_keys",
+            count=ApiKey.objects.filter(owner=owner, revoked_at__isnull=True).count,
+        )
         _ensure_name_free(owner=owner, name=name)
         api_key = ApiKey.objects.create(
             owner=owner,

@@ -1,6 +1,5 @@
 """Dashboard -> Settings -> API keys: thin pages over developer.services and selectors."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -9,6 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing import selectors as billing_selectors
 from developer import selectors, services
 from developer.forms import ApiKeyCreateForm, ApiKeyRenameForm
 from developer.models import ApiKey
@@ -21,7 +21,7 @@ def _page(request, form, **extra):
         "form": form,
         "api_keys": api_keys,
         "active_count": sum(1 for api_key in api_keys if api_key.is_active),
-        "max_active": settings.API_KEYS_MAX_ACTIVE,
+        "max_active": billing_selectors.limit_of(request.user, "api_keys"),
         **extra,
     }
     return render(request, "developer/keys.html", context)
@@ -106,7 +106,10 @@ def revoke(request, key_id):
     if request.htmx:
         # The revoked row, plus the "N of 10 active keys" line swapped out-of-band.
         active = selectors.api_keys_visible_to(request.user).filter(revoked_at__isnull=True)
-        count = {"active_count": active.count(), "max_active": settings.API_KEYS_MAX_ACTIVE}
+        count = {
+            "active_count": active.count(),
+            "max_active": billing_selectors.limit_of(request.user, "api_keys"),
+        }
         return HttpResponse(
             render_to_string("developer/keys.html#key-row", {"api_key": api_key}, request)
             + render_to_string("developer/keys.html#key-count", {**count, "oob": True}, request)

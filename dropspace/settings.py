@@ -245,8 +245,6 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=60)
-API_KEYS_MAX_ACTIVE = 10
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 # The API key `python manage.py mcp` (the stdio MCP server) acts with; unused by the web server.
 DROPSPACE_API_KEY = env("DROPSPACE_API_KEY", default="")
@@ -267,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["dropspace.api.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "billing.api.describe_rate_limits",
+    ],
 }
 
 # --- Celery -----------------------------------------------------------------------------------
@@ -326,7 +328,6 @@ DEMO_ACCOUNT_PASSWORD = env("DEMO_ACCOUNT_PASSWORD", default="dropspace-demo")
 # local port and read the answer in its delivery log. Everything else must be https to a
 # public address.
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
-WEBHOOKS_MAX_ENDPOINTS = 10
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
 # Disable an endpoint once all its attempts have failed for this long (410 disables at once).
 WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
@@ -341,10 +342,20 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] += (
 )
 SPECTACULAR_SETTINGS["WEBHOOKS"] = ["webhooks.openapi.EVENT_WEBHOOK"]
 
+# --- billing ---
+# Every limit and feature lives in billing/plans.py. DEFAULT_PLAN is the plan of a person
+# without a subscription; BILLING_PLANS (JSON) changes plan values or adds plans.
+DEFAULT_PLAN = env("DEFAULT_PLAN", default="starter")
+BILLING_PLANS = env.json("BILLING_PLANS", default={})
+# Stripe: without a secret key the billing page shows plans and usage and charges nothing.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# The Stripe price of each plan sold through Checkout: "starter=price_123,pro=price_456".
+STRIPE_PRICE_IDS = env.dict("STRIPE_PRICE_IDS", default={})
+# Seconds a webhook signature's timestamp may be old (Stripe's own default tolerance).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+
 # --- launches ---
-# Plan limits until billing exists: the spec's starter plan numbers.
-LAUNCHES_PER_MONTH = env.int("LAUNCHES_PER_MONTH", default=50)
-LAUNCH_REGENERATIONS_PER_LAUNCH = env.int("LAUNCH_REGENERATIONS_PER_LAUNCH", default=5)
 # Retries of the Anthropic SDK itself (connection errors, 429, 5xx) before the writer gives up.
 LAUNCH_WRITER_MAX_RETRIES = env.int("LAUNCH_WRITER_MAX_RETRIES", default=2)
 # Product page context for the writer: bytes fetched, characters of text kept.
@@ -460,17 +471,11 @@ PUBLISH_PENDING_CHECK_MAX_SECONDS = env.int("PUBLISH_PENDING_CHECK_MAX_SECONDS",
 PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 # Due scheduled launches claimed per transaction by the scheduler (beat, every few seconds).
 PUBLISH_SCHEDULER_BATCH = env.int("PUBLISH_SCHEDULER_BATCH", default=100)
-# Plan switches: whether users may post through their own accounts / the official accounts.
-PUBLISH_ALLOW_OWN_ACCOUNTS = env.bool("PUBLISH_ALLOW_OWN_ACCOUNTS", default=True)
-PUBLISH_ALLOW_DROPSPACE_ACCOUNTS = env.bool("PUBLISH_ALLOW_DROPSPACE_ACCOUNTS", default=True)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
     "launches.models.PostingLog.Status"
 )
 
 # --- personas ---
-# Plan limits (the spec's starter plan): personas per user, analyses per persona.
-PERSONAS_MAX_PER_USER = env.int("PERSONAS_MAX_PER_USER", default=10)
-PERSONAS_ANALYSES_PER_PERSONA = env.int("PERSONAS_ANALYSES_PER_PERSONA", default=3)
 # A build still "building" after this long is treated as dead (worker lost) and may be restarted.
 PERSONAS_BUILD_STALE_SECONDS = env.int("PERSONAS_BUILD_STALE_SECONDS", default=900)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(

@@ -82,6 +82,7 @@ class LaunchListView(generics.GenericAPIView):
                 Code.UPLOAD_002,
                 Code.UPLOAD_003,
                 Code.LAUNCH_007,
+                (Code.AUTH_002, 403, "a platform is not in your plan"),
             ),
         },
     )

@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from dropspace.api.errors import ApiError, Code
 from launches.models import Launch, PostingLog
@@ -49,11 +48,6 @@ def get_persona_for_user(user, persona_id) -> Persona:
 
 def personas_for(user) -> QuerySet[Persona]:
     return persona_selectors.personas_visible_to(user).order_by("name")
-
-
-def launches_created_this_month(user) -> int:
-    start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return launches_visible_to(user).filter(created_at__gte=start).count()
 
 
 # Which log speaks for a platform posted to several accounts: the one needing attention first.

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts import services as accounts_services
+from billing import services as billing
+from billing.models import Meter
 from dropspace.api.errors import ApiError, Code
 from launches import attachments, rules, selectors, writer
 from launches.models import READY_STATUSES, Launch
@@ -66,7 +66,8 @@ def create_launch(
     Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona or media asset not
     owned, 400 UPLOAD_001/002/003 for media that cannot be stored, 400 LAUNCH_007 when the
     media does not meet a platform's requirements (or a scheduled launch could not publish),
-    429 LAUNCH_002 over the monthly limit, 429 RATE_001 when the AI writer is rate limited.
+    403 AUTH_002 for a platform outside the plan, 429 LAUNCH_002 over the monthly limit (both
+    checked by billing), 429 RATE_001 when the AI writer is rate limited.
     """
     raise_problems(rules.check_platforms(platforms))
     problems = rules.check_name(title) + rules.check_description(product_description)
@@ -88,7 +89,8 @@ def create_launch(
     )
     raise_problems(problems)
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
-    check_monthly_limit(owner)
+    billing.ensure_platforms_allowed(account=owner, platforms=platforms)
+    billing.ensure_available(account=owner, meter=Meter.LAUNCHES)  # before the writer runs
     change = attachments.resolve(
         owner=owner,
         media=media,
@@ -175,8 +177,7 @@ def _write_and_save(launch: Launch, change=None) -> Generation | None:
     if launch.status == S.SCHEDULED:
         check_schedulable(launch)
     with transaction.atomic():
-        accounts_services.lock_for_limit_check(launch.owner)
-        check_monthly_limit(launch.owner)
+        billing.charge(account=launch.owner, meter=Meter.LAUNCHES, object_id=launch.pk)
         launch.save()
         if change is not None:
             attachments.link(launch, change)
@@ -198,15 +199,6 @@ def _check_create_content(platforms, platform_contents, custom_content, reddit_t
     if platform_contents is not None:
         problems += rules.check_platform_contents(platform_contents, platforms)
     return problems
-
-
-def check_monthly_limit(owner) -> None:
-    limit = settings.LAUNCHES_PER_MONTH
-    if selectors.launches_created_this_month(owner) >= limit:
-        raise ApiError(
-            Code.LAUNCH_002,
-            f"launch limit reached: your plan allows {limit} launches per month",
-        )
 
 
 # --- update -----------------------------------------------------------------------------------
@@ -478,17 +470,21 @@ def _targets(launch: Launch, platforms: list[str] | None) -> list[str]:
     return [p for p in launch.platforms if p in platforms]
 
 
+def _ensure_can_regenerate(launch: Launch) -> None:
+    billing.ensure_room(
+        account=launch.owner,
+        limit_name="regenerations_per_launch",
+        count=lambda: launch.regeneration_count,
+    )
+
+
 def _regenerate(launch: Launch, platforms: list[str]) -> Generation:
-    limit = settings.LAUNCH_REGENERATIONS_PER_LAUNCH
-    if launch.regeneration_count >= limit:
-        raise ApiError(
-            Code.LAUNCH_002,
-            f"regeneration limit reached: {limit} regenerations per launch",
-        )
+    _ensure_can_regenerate(launch)  # before the writer runs
     generation = _run_writer(launch, platforms, on_unavailable="raise")
     with transaction.atomic():
         locked = Launch.objects.select_for_update().get(pk=launch.pk)
         _check_can_write(locked)  # publishing may have started while the writer ran
+        _ensure_can_regenerate(locked)  # another regeneration may have finished meanwhile
         # Take only what was written: an edit saved meanwhile to another platform stays.
         written = {p: launch.platform_contents[p] for p in generation.platforms_generated}
         locked.platform_contents = {**locked.platform_contents, **written}

@@ -1,10 +1,10 @@
 """API shapes for personas: the spec's list item, the detail with samples, and the inputs."""
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from billing import selectors as billing_selectors
 from dropspace.api.serializers import StrictSerializer
 from personas.models import ANALYSIS_PLATFORMS, SAMPLE_SOURCES, Persona
 
@@ -77,8 +77,10 @@ class PersonaDetailSerializer(PersonaSerializer):
             "analyses_remaining",
         ]
 
-    def get_analyses_remaining(self, persona: Persona) -> int:
-        return max(0, settings.PERSONAS_ANALYSES_PER_PERSONA - persona.analysis_count)
+    def get_analyses_remaining(self, persona: Persona) -> int | None:
+        return billing_selectors.remaining(
+            persona.owner, "analyses_per_persona", persona.analysis_count
+        )
 
 
 def _samples_field(source: str) -> serializers.ListField:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import services as accounts_services
+from billing import services as billing
 from connections.platforms import adapter_for
 from connections.platforms.base import PlatformError, RetryableError
 from dropspace.api.errors import ApiError, Code
@@ -44,13 +44,11 @@ def create_persona(*, owner, name: str, **fields) -> Persona:
     """Create a persona, within the plan's persona limit (429 PERSONA_001)."""
     values = _clean_fields(name=name, **fields)
     with transaction.atomic():
-        accounts_services.lock_for_limit_check(owner)
-        limit = settings.PERSONAS_MAX_PER_USER
-        if Persona.objects.filter(owner=owner).count() >= limit:
-            raise ApiError(
-                Code.PERSONA_001,
-                f"persona limit reached: your plan allows {limit} personas; delete one first",
-            )
+        billing.ensure_room(
+            account=owner,
+            limit_name="personas",
+            count=lambda: Persona.objects.filter(owner=owner).count(),
+        )
         _ensure_name_free(owner=owner, name=values["name"])
         return Persona.objects.create(owner=owner, **values)
 
@@ -291,12 +289,11 @@ def _ensure_can_analyze(persona: Persona, platforms: list[str], include_custom: 
     stale = timezone.now() - timedelta(seconds=settings.PERSONAS_BUILD_STALE_SECONDS)
     if persona.is_building and persona.build_started_at and persona.build_started_at > stale:
         raise ApiError(Code.SERVER_009, "persona is already building; wait for it to finish")
-    limit = settings.PERSONAS_ANALYSES_PER_PERSONA
-    if persona.analysis_count >= limit:
-        raise ApiError(
-            Code.PERSONA_003,
-            f"persona build limit reached: your plan allows {limit} analyses per persona",
-        )
+    billing.ensure_room(
+        account=persona.owner,
+        limit_name="analyses_per_persona",
+        count=lambda: persona.analysis_count,
+    )
     sources = platforms + (["custom"] if include_custom else [])
     has_samples = any(persona.samples(source) for source in sources)
     if not has_samples and not (persona.description or persona.tone):

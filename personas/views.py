@@ -1,6 +1,5 @@
 """Dashboard -> Personas: thin HTMX pages over personas.services and selectors."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from billing import selectors as billing_selectors
 from connections import selectors as connection_selectors
 from dropspace.api.errors import ApiError
 from personas import analysis, selectors, services
@@ -49,7 +49,7 @@ def persona_list(request):
     context = {
         "personas": personas,
         "form": form,
-        "limit": settings.PERSONAS_MAX_PER_USER,
+        "limit": billing_selectors.limit_of(request.user, "personas"),
         "count": len(personas),
     }
     return render(request, "personas/list.html", context)
@@ -215,7 +215,9 @@ def _render(request, persona, partial: str = "", *, source: str = "custom", **ex
         "max_samples": MAX_SAMPLES_PER_SOURCE,
         "structured": persona.persona_analysis_structured or {},
         "claude_enabled": analysis.claude_enabled(),
-        "analyses_left": max(0, settings.PERSONAS_ANALYSES_PER_PERSONA - persona.analysis_count),
+        "analyses_left": billing_selectors.remaining(
+            persona.owner, "analyses_per_persona", persona.analysis_count
+        ),
         "launches": selectors.launches_using(persona)[:20],
         "accounts": _accounts_for(request.user, source),
         "attributes_form": extra.pop("attributes_form", None) or _attributes_form(persona),

@@ -34,6 +34,16 @@ def stranger(db):
 
 
 @pytest.fixture
+def plan_limits(settings):
+    """``plan_limits(launches_per_month=1, ...)``: change the default plan's values (billing)."""
+
+    def apply(**values):
+        settings.BILLING_PLANS = {settings.DEFAULT_PLAN: values}
+
+    return apply
+
+
+@pytest.fixture
 def make_api_client(db):
     """``make_api_client(user, scopes=[...])`` -> an APIClient sending a fresh key for user."""
 

@@ -16,7 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services as accounts_services
+from billing import services as billing
 from dropspace import http
 from dropspace.api.errors import ApiError, Code
 from webhooks import catalog, selectors, signing, tasks
@@ -112,10 +112,11 @@ def create_endpoint(*, owner, url: str, events: list[str]) -> WebhookEndpoint:
     check_endpoint_url(url)
     events = _checked_events(events)
     with transaction.atomic():
-        accounts_services.lock_for_limit_check(owner)
-        limit = settings.WEBHOOKS_MAX_ENDPOINTS
-        if selectors.endpoints_visible_to(owner).count() >= limit:
-            raise ApiError(Code.SERVER_002, f"maximum {limit} webhook endpoints allowed")
+        billing.ensure_room(
+            account=owner,
+            limit_name="webhook_endpoints",
+            count=selectors.endpoints_visible_to(owner).count,
+        )
         return WebhookEndpoint.objects.create(
             owner=owner, url=url, events=events, secret=signing.new_secret()
         )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from billing import selectors as billing_selectors
 from dropspace.api.errors import ApiError
 from webhooks import catalog, selectors, services
 from webhooks.forms import EndpointForm
@@ -145,12 +146,13 @@ def _endpoint(request, endpoint_id) -> WebhookEndpoint:
 
 def _render_list(request, form):
     endpoints = list(selectors.endpoints_visible_to(request.user))
+    limit = billing_selectors.limit_of(request.user, "webhook_endpoints")
     context = {
         "endpoints": endpoints,
         "disabled": [endpoint for endpoint in endpoints if endpoint.auto_disabled],
         "form": form,
-        "at_limit": len(endpoints) >= settings.WEBHOOKS_MAX_ENDPOINTS,
-        "max_endpoints": settings.WEBHOOKS_MAX_ENDPOINTS,
+        "at_limit": limit is not None and len(endpoints) >= limit,
+        "max_endpoints": limit,
         "loopback_allowed": settings.WEBHOOKS_ALLOW_LOOPBACK,
     }
     return render(request, "webhooks/list.html", context)

@@ -51,9 +51,7 @@ def publish_launch(*, launch: Launch, by=None) -> Launch:
         locked = Launch.objects.select_for_update().get(pk=launch.pk)
         _check_publishable(locked)
         targets = targeting.targets_for(locked)
-        restriction = targeting.plan_problem(targets)
-        if restriction:
-            raise ApiError(Code.AUTH_002, restriction)
+        targeting.ensure_plan_allows(locked, targets)
         problems = targeting.publish_problems(locked, targets)
         if problems:
             raise ApiError(Code.LAUNCH_007, _summary(problems), details=problems)
@@ -331,7 +329,7 @@ def _start_scheduled(launch: Launch) -> int:
 
 def _scheduled_failures(launch: Launch, targets: list) -> dict:
     problems = targeting.publish_problems(launch, targets)
-    restriction = targeting.plan_problem(targets)
+    restriction = targeting.plan_problem(launch, targets)
     if restriction:
         problems.append(rules.problem("", restriction))
     failures: dict[str, str] = {}

@@ -8,11 +8,11 @@ become guided manual steps.
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
+from billing import services as billing
 from connections import selectors as connection_selectors
 from connections.models import Connection
 from connections.platforms import adapter_class
+from dropspace.api.errors import ApiError
 from launches import attachments, rules
 from launches.models import Launch
 from media.storage import public_media_problem
@@ -240,12 +240,20 @@ def problem_platform(launch: Launch, field: str) -> str | None:
     return None
 
 
-def plan_problem(targets: list[Target]) -> str:
-    """The plan restriction a launch runs into, or "" (403 AUTH_002)."""
-    own = any(t.key and not t.key.startswith("dropspace:") for t in targets)
-    official = any(t.key.startswith("dropspace:") for t in targets)
-    if own and not settings.PUBLISH_ALLOW_OWN_ACCOUNTS:
-        return "your plan does not include posting through your own accounts"
-    if official and not settings.PUBLISH_ALLOW_DROPSPACE_ACCOUNTS:
-        return "your plan does not include posting through dropspace accounts"
+def ensure_plan_allows(launch: Launch, targets: list[Target]) -> None:
+    """Posting where these targets post must be in the owner's plan (403 AUTH_002)."""
+    billing.ensure_can_post(
+        account=launch.owner,
+        platforms=sorted({t.platform for t in targets if t.key}),
+        own=any(t.key and not t.key.startswith("dropspace:") for t in targets),
+        official=any(t.key.startswith("dropspace:") for t in targets),
+    )
+
+
+def plan_problem(launch: Launch, targets: list[Target]) -> str:
+    """The plan restriction a launch runs into, or ""."""
+    try:
+        ensure_plan_allows(launch, targets)
+    except ApiError as exc:
+        return exc.message
     return ""

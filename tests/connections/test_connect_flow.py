@@ -265,3 +265,19 @@ def test_a_regular_user_cannot_create_official_accounts(logged_in_client, user, 
     x_token_and_me(mocked)
     logged_in_client.get("/connections/twitter/callback", {"state": state, "code": "c"})
     assert Connection.objects.get(platform="twitter").owner == user
+
+
+def test_a_plan_without_own_accounts_cannot_start_a_connection(logged_in_client, settings):
+    settings.BILLING_PLANS = {"starter": {"can_connect_own_accounts": False}}
+    response = logged_in_client.post("/connections/twitter/connect/", follow=True)
+    assert response.redirect_chain == [("/connections/", 302)]  # never sent to the platform
+    assert "does not include connecting your own accounts" in flash(response)
+    assert "/billing/" in flash(response)  # where to get more
+    assert services.SESSION_KEY not in logged_in_client.session
+
+
+def test_a_platform_outside_the_plan_cannot_be_connected(logged_in_client, settings):
+    settings.BILLING_PLANS = {"starter": {"allowed_platforms": ["linkedin"]}}
+    response = logged_in_client.post("/connections/twitter/connect/", follow=True)
+    assert "does not include posting to twitter" in flash(response)
+    assert start(logged_in_client, "linkedin")["state"]

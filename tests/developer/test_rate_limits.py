@@ -7,7 +7,7 @@ from django.test import override_settings
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(API_RATE_LIMIT_PER_MINUTE=3)
+@override_settings(BILLING_PLANS={"starter": {"api_requests_per_minute": 3}})
 def test_headers_count_down_then_429_with_retry_after(api):
     with time_machine.travel("2026-11-28 12:00:10Z", tick=False):
         remaining = []
@@ -31,7 +31,7 @@ def test_headers_count_down_then_429_with_retry_after(api):
         assert api.get("/v1/keys/me").status_code == 200
 
 
-@override_settings(API_RATE_LIMIT_PER_MINUTE=1)
+@override_settings(BILLING_PLANS={"starter": {"api_requests_per_minute": 1}})
 def test_limits_are_per_key(api, make_api_client, user):
     other = make_api_client(user, scopes=["read"])
     with time_machine.travel("2026-11-28 12:00:00Z", tick=False):
@@ -40,7 +40,7 @@ def test_limits_are_per_key(api, make_api_client, user):
         assert other.get("/v1/keys/me").status_code == 200
 
 
-@override_settings(API_RATE_LIMIT_PER_MINUTE=1)
+@override_settings(BILLING_PLANS={"starter": {"api_requests_per_minute": 1}})
 def test_error_responses_carry_the_headers_and_count(api):
     with time_machine.travel("2026-11-28 12:00:00Z", tick=False):
         not_found = api.get("/v1/no-such-thing")

@@ -132,7 +132,7 @@ def test_create_with_an_unknown_scope_is_a_form_error(logged_in_client, user):
 
 
 def test_create_beyond_the_limit_shows_the_service_message(logged_in_client, user, settings):
-    settings.API_KEYS_MAX_ACTIVE = 1
+    settings.BILLING_PLANS = {"starter": {"api_keys": 1}}
     services.create_api_key(owner=user, granter=user, name="only")
     response = logged_in_client.post(
         reverse("developer:create"), {"name": "two", "scopes": ["read"]}

@@ -168,7 +168,7 @@ def test_publish_with_an_unhealthy_connection_asks_to_reconnect(api, ready, twit
 
 
 def test_plan_restriction_is_403_auth_002(api, ready, settings):
-    settings.PUBLISH_ALLOW_OWN_ACCOUNTS = False
+    settings.BILLING_PLANS = {"starter": {"can_connect_own_accounts": False}}
     response = api.post(f"/v1/launches/{ready.pk}/publish")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "AUTH_002"
@@ -666,7 +666,7 @@ def test_a_content_problem_at_scheduled_start_fails_only_that_platform(
 
 
 def test_a_plan_restriction_at_scheduled_start_fails_every_post(user, twitter, settings):
-    settings.PUBLISH_ALLOW_OWN_ACCOUNTS = False
+    settings.BILLING_PLANS = {"starter": {"can_connect_own_accounts": False}}
     launch = scheduled(user, {"twitter": str(twitter.pk)})
     services.start_due_launches()
     launch.refresh_from_db()

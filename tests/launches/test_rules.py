@@ -113,7 +113,7 @@ def test_own_persona_is_linked(user):
 
 
 def test_monthly_launch_limit(user, settings):
-    settings.LAUNCHES_PER_MONTH = 2
+    settings.BILLING_PLANS = {"starter": {"launches_per_month": 2}}
     create(user)
     create(user)
     error = fails(None, create, user, code=Code.LAUNCH_002)

@@ -168,7 +168,7 @@ def test_regenerate_all_without_htmx_redirects(logged_in_client, launch):
 
 
 def test_regenerate_limit_is_shown(logged_in_client, launch, settings):
-    settings.LAUNCH_REGENERATIONS_PER_LAUNCH = 0
+    settings.BILLING_PLANS = {"starter": {"regenerations_per_launch": 0}}
     response = logged_in_client.post(f"/launches/{launch.pk}/regenerate", **HX)
     assert "regeneration limit reached" in response.content.decode()
 

@@ -159,7 +159,7 @@ def test_create_with_anthropic_down_records_failures_for_retry(claude, user):
 
 
 def test_regeneration_limit_is_launch_002(user, settings):
-    settings.LAUNCH_REGENERATIONS_PER_LAUNCH = 2
+    settings.BILLING_PLANS = {"starter": {"regenerations_per_launch": 2}}
     launch = LaunchFactory(owner=user)
     services.generate_content(launch=launch)
     services.generate_content(launch=launch)

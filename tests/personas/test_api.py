@@ -80,7 +80,7 @@ def test_create_duplicate_name_is_409(api, persona):
 
 
 def test_create_past_the_plan_limit_is_429(api, user, settings):
-    settings.PERSONAS_MAX_PER_USER = 2
+    settings.BILLING_PLANS = {"starter": {"personas": 2}}
     Persona.objects.create(owner=user, name="One")
     Persona.objects.create(owner=user, name="Two")
     response = api.post(url(), {"name": "Three"})
@@ -91,7 +91,7 @@ def test_create_past_the_plan_limit_is_429(api, user, settings):
 
 
 def test_a_strangers_personas_do_not_count_against_my_limit(api, stranger, settings):
-    settings.PERSONAS_MAX_PER_USER = 1
+    settings.BILLING_PLANS = {"starter": {"personas": 1}}
     Persona.objects.create(owner=stranger, name="Theirs")
     assert api.post(url(), {"name": "Mine"}).status_code == 201
 
@@ -241,7 +241,7 @@ def test_analyze_while_building_is_409(api, persona):
 
 
 def test_analyze_past_the_per_persona_limit_is_429(api, persona, settings):
-    settings.PERSONAS_ANALYSES_PER_PERSONA = 3
+    settings.BILLING_PLANS = {"starter": {"analyses_per_persona": 3}}
     Persona.objects.filter(pk=persona.pk).update(analysis_count=3)
     response = api.post(url(persona, "/analyze"), {})
     assert response.status_code == 429

@@ -149,7 +149,7 @@ def test_analyze_shows_a_progress_bar_that_polls_then_stops(logged_in_client, pe
 
 
 def test_analyze_refused_shows_the_reason(logged_in_client, persona, settings):
-    settings.PERSONAS_ANALYSES_PER_PERSONA = 0
+    settings.BILLING_PLANS = {"starter": {"analyses_per_persona": 0}}
     response = logged_in_client.post(detail_url(persona, "analyze"), {}, **hx("analysis"))
     assert b"build limit reached" in response.content
     persona.refresh_from_db()

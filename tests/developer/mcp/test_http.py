@@ -314,8 +314,8 @@ def test_idempotency_key_replays_the_first_answer(mcp_tools):
     assert changed.structured_content["error"]["code"] == "IDEMPOTENCY_002"
 
 
-def test_tool_calls_count_against_the_keys_rate_limit(mcp_tools, settings):
-    settings.API_RATE_LIMIT_PER_MINUTE = 2
+def test_tool_calls_count_against_the_keys_rate_limit(mcp_tools, plan_limits):
+    plan_limits(api_requests_per_minute=2)
 
     answers = [mcp_tools.call("list_launches") for _ in range(3)]
 
@@ -343,8 +343,8 @@ def test_a_session_keeps_working_across_many_calls(web, api):
     assert over_http(web.url, api.raw_key, scenario) == [False, False, False]
 
 
-def test_plan_limits_apply_to_tool_calls(mcp_tools, settings):
-    settings.LAUNCHES_PER_MONTH = 1
+def test_plan_limits_apply_to_tool_calls(mcp_tools, plan_limits):
+    plan_limits(launches_per_month=1)
     launch = {"title": "One", "product_description": "The only one.", "platforms": ["hackernews"]}
 
     first = mcp_tools.call("create_launch", **launch)
