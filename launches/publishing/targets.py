@@ -103,7 +103,8 @@ def _public_media_problems(launch: Launch, target: Target) -> list[dict]:
     connection = target.connection
     if connection is None or connection.is_sandbox or target.platform not in PULLS_MEDIA:
         return []
-    media = media_for(launch, target.platform)
+    # Only files stored here; an item that came with its own URL is served from there.
+    media = [item for item in media_for(launch, target.platform) if item.get("id")]
     if target.platform == "tiktok":
         media = _images(media)
     problem = public_media_problem() if media else ""

@@ -84,7 +84,7 @@ def test_launch_editor_in_a_real_browser(live_server, person):
             "second tweet"
         )
 
-        page.get_by_role("button", name="Save").click()
+        page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_text("Saved.")).to_be_visible()
 
         page.get_by_role("tab", name="Reddit").click()

@@ -1,0 +1,80 @@
+"""The sandbox's upload flows check what real platforms check: order and sizes of parts."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from connections.sandbox import services
+from connections.sandbox.models import SandboxMedia
+from media.storage import media_storage
+
+
+@pytest.fixture
+def sandbox_on(settings):
+    settings.SANDBOX_ENABLED = True
+
+
+def bearer(platform: str) -> dict:
+    account = services.sign_in(platform=platform, username="olive")
+    return {"HTTP_AUTHORIZATION": f"Bearer {services.issue_token(account).access_token}"}
+
+
+def test_x_segments_must_come_in_order_and_add_up(client, db, sandbox_on):
+    auth = bearer("twitter")
+    init = client.post(
+        "/sandbox/twitter/api/2/media/upload/initialize",
+        json.dumps({"media_type": "video/mp4", "total_bytes": 6, "media_category": "tweet_video"}),
+        content_type="application/json",
+        **auth,
+    )
+    media_id = init.json()["data"]["id"]
+    append = f"/sandbox/twitter/api/2/media/upload/{media_id}/append"
+
+    def segment(index, data):
+        return client.post(
+            append, {"segment_index": index, "media": SimpleUploadedFile("s", data)}, **auth
+        )
+
+    assert segment(1, b"def").status_code == 400  # out of order
+    assert segment(0, b"abc").status_code == 200
+    finalize = f"/sandbox/twitter/api/2/media/upload/{media_id}/finalize"
+    assert client.post(finalize, **auth).status_code == 400  # 3 of 6 bytes
+    assert segment(1, b"def").status_code == 200
+    assert client.post(finalize, **auth).status_code == 200
+    stored = SandboxMedia.objects.get(media_id=media_id)
+    with media_storage().open(stored.storage_name) as handle:
+        assert handle.read() == b"abcdef"
+
+
+def test_tiktok_chunks_follow_the_announced_sizes_in_order(client, db, sandbox_on, settings):
+    auth = bearer("tiktok")
+    size, chunk = 12 * 1024 * 1024, 5 * 1024 * 1024
+    bad = {"source": "FILE_UPLOAD", "video_size": size, "chunk_size": chunk, "total_chunk_count": 3}
+    post_info = {"privacy_level": "SELF_ONLY", "title": "t"}
+    init = "/sandbox/tiktok/api/v2/post/publish/video/init/"
+    refused = client.post(
+        init, json.dumps({"post_info": post_info, "source_info": bad}), "application/json", **auth
+    )
+    assert refused.json()["error"]["code"] == "invalid_params"  # floor(12 / 5) is 2
+    good = {**bad, "total_chunk_count": 2}
+    answer = client.post(
+        init, json.dumps({"post_info": post_info, "source_info": good}), "application/json", **auth
+    ).json()["data"]
+    upload = answer["upload_url"].split("testserver", 1)[1]
+
+    def put(first, last):
+        return client.generic(
+            "PUT",
+            upload,
+            b"x" * (last - first + 1),
+            content_type="video/mp4",
+            HTTP_CONTENT_RANGE=f"bytes {first}-{last}/{size}",
+        )
+
+    assert put(chunk, size - 1).status_code == 416  # the second chunk first
+    assert put(0, chunk - 2).status_code == 416  # not the announced chunk size
+    assert put(0, chunk - 1).status_code == 206
+    assert put(chunk, size - 1).status_code == 201  # the last chunk takes the rest
+    media = SandboxMedia.objects.get(media_id=answer["publish_id"])
+    assert media.storage_name

@@ -1,0 +1,58 @@
+"""The media library in a real browser at phone width: upload with the file picker (the page
+shows the server's answer), then the grid and the details page. Screenshots in
+/tmp/dropspace-media-library-*.png."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.launches.test_browser import PASSWORD
+from tests.launches.test_publish_browser import CHROMIUM
+from tests.media.files import image_bytes, video_bytes
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium"),
+]
+
+
+def test_upload_and_browse_the_library_on_a_phone(live_server, settings, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    settings.SITE_URL = live_server.url
+    User.objects.create_user("phone@example.com", PASSWORD)
+    photo, clip = tmp_path / "poster.png", tmp_path / "teaser.mp4"
+    photo.write_bytes(image_bytes("PNG", size=(600, 400), color=(40, 120, 220)))
+    clip.write_bytes(video_bytes(seconds=2, size=(320, 240)))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.get_by_label("Email").fill("phone@example.com")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(re.compile(r".*/launches/$"))
+            page.goto(f"{live_server.url}/media/")
+            expect(page.get_by_text("No media yet")).to_be_visible()
+            page.locator('input[name="files"]').set_input_files([str(photo), str(clip)])
+            page.get_by_role("button", name="Upload", exact=True).click()
+            expect(page.get_by_text("Uploaded 2 files.")).to_be_visible(timeout=15_000)
+            tiles = page.locator(".media-tile")
+            expect(tiles).to_have_count(2)
+            expect(page.locator(".media-badge")).to_have_text("▶ 2s")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, "the library scrolls sideways on a phone"
+            page.screenshot(path="/tmp/dropspace-media-library-phone.png", full_page=True)
+            page.get_by_role("link", name="poster.png details").click()
+            expect(page.get_by_text("600 \N{MULTIPLICATION SIGN} 400 px")).to_be_visible()
+            expect(page.get_by_text("No launch uses it.")).to_be_visible()
+            page.screenshot(path="/tmp/dropspace-media-library-detail.png", full_page=True)
+            page.get_by_role("button", name="Delete").click()
+            expect(page.get_by_text("Deleted poster.png.")).to_be_visible()
+            expect(tiles).to_have_count(1)
+        finally:
+            browser.close()
