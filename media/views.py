@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from dropspace.api.errors import ApiError
-from media import selectors, services
+from media import generation, selectors, services
 from media.forms import FetchForm, UploadForm
 from media.storage import file_url, poster_url
 
@@ -126,3 +127,12 @@ def media_poster(request, token: str):
     response = FileResponse(selectors.open_file(asset, poster=True), content_type="image/jpeg")
     response["Cache-Control"] = FILE_CACHE
     return response
+
+
+@csrf_exempt
+@require_POST
+def fal_webhook(request):
+    """fal's callback when a queued job settles; only a body fal signed changes anything."""
+    if not generation.handle_fal_webhook(request.headers, request.body):
+        return HttpResponse("signature not verified", status=401)
+    return HttpResponse(status=204)
