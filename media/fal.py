@@ -102,6 +102,7 @@ def status(model_id: str, request_id: str) -> Status:
 
 
 def result(model_id: str, request_id: str) -> dict:
+    """The output of a COMPLETED request (the client checks the status once more, no waiting)."""
     with _errors():
         return _client().result(model_id, request_id)
 

@@ -276,6 +276,7 @@ def _subtitle(job: MediaJob) -> str:
 
 def _submit_once(job: MediaJob) -> float | None:
     """Submit to fal under the row's lock: a second worker finds the request id and polls."""
+    refused = ""
     with transaction.atomic():
         locked = MediaJob.objects.select_for_update().get(pk=job.pk)
         if locked.fal_request_id:
@@ -286,12 +287,14 @@ def _submit_once(job: MediaJob) -> float | None:
             if exc.retryable:
                 return settings.FAL_POLL_SECONDS * 5
             refused = f"fal refused the job: {exc}"
-            transaction.on_commit(lambda: fail_job(job, refused))
-            return None
-        locked.fal_request_id = request_id
-        locked.submitted_at = timezone.now()
-        locked.progress = 5
-        locked.save(update_fields=["fal_request_id", "submitted_at", "progress"])
+        else:
+            locked.fal_request_id = request_id
+            locked.submitted_at = timezone.now()
+            locked.progress = 5
+            locked.save(update_fields=["fal_request_id", "submitted_at", "progress"])
+    if refused:
+        fail_job(job, refused)
+        return None
     return _next_poll()
 
 

@@ -33,11 +33,62 @@ PALETTES = [
     ((30, 41, 59), (250, 204, 21)),
 ]
 STOPWORDS = frozenset(
-    (
-        "a an and are as at be by for from has have in into is it its of on or our that the this "
-        "to was we with you your make create generate show image video photo picture please "
-        "about launch product new using use their them they will can just very more most"
-    ).split()  # noqa: SIM905 (a word list reads best as words)
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "with",
+        "you",
+        "your",
+        "make",
+        "create",
+        "generate",
+        "show",
+        "image",
+        "video",
+        "photo",
+        "picture",
+        "please",
+        "about",
+        "launch",
+        "product",
+        "new",
+        "using",
+        "use",
+        "their",
+        "them",
+        "they",
+        "will",
+        "can",
+        "just",
+        "very",
+        "more",
+        "most",
+    ]
 )
 
 
