@@ -380,6 +380,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
         "LaunchStatusEnum": "launches.models.Launch.Status",
         "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
+        "MediaGenerationTypeEnum": "media.models.MediaJob.Type",
+        "MediaKindEnum": ["image", "video"],
     }
 )
 

@@ -42,18 +42,20 @@ class GenerateSerializer(StrictSerializer):
     )
 
 
-class UsageSerializer(serializers.Serializer):
+class GenerationUsageSerializer(serializers.Serializer):
     used = serializers.IntegerField()
     limit = serializers.IntegerField(allow_null=True)
     remaining = serializers.IntegerField(allow_null=True)
 
 
 class GenerationStartedSerializer(serializers.Serializer):
-    status = serializers.CharField()
+    status = serializers.CharField(help_text="processing")
     job_id = serializers.UUIDField()
-    fal_request_id = serializers.CharField(allow_null=True)
-    generation_type = serializers.CharField()
-    usage = UsageSerializer()
+    fal_request_id = serializers.CharField(
+        allow_null=True, help_text="fal's request id once submitted (null for the local renderer)"
+    )
+    generation_type = serializers.ChoiceField(choices=MediaJob.Type.choices)
+    usage = GenerationUsageSerializer()
     plan = serializers.CharField()
 
 
