@@ -30,11 +30,13 @@ def test_scripts_are_written_and_the_finished_video_attaches_to_its_platform(api
     contents = response.json()["data"]["platform_contents"]
     assert contents["tiktok"]["video_script"] == given  # given: kept
     written = contents["instagram"]["video_script"]
-    assert written.startswith("Introducing Acme Sync.") and "acme.example" in written
+    assert written.startswith("Introducing Acme Sync.")
+    assert "acme.example" in written
     jobs = {job.platform: job for job in MediaJob.objects.filter(launch=launch)}
     assert set(jobs) == {"tiktok", "instagram"}
     assert jobs["tiktok"].script == ["Hand-written hook.", "Second line of my own."]
-    assert jobs["tiktok"].aspect_ratio == "9:16" and jobs["tiktok"].duration_seconds == 8
+    assert jobs["tiktok"].aspect_ratio == "9:16"
+    assert jobs["tiktok"].duration_seconds == 8
 
     generation.advance_job(jobs["tiktok"].pk)
 
@@ -59,5 +61,6 @@ def test_generate_ai_videos_takes_instagram_and_tiktok_only(api, value):
 def test_a_plan_without_videos_refuses_before_anything_is_written(api, plan_limits):
     plan_limits(media_generation=False)
     response = create(api, generate_ai_videos=["tiktok"])
-    assert response.status_code == 403 and response.json()["error"]["code"] == "AUTH_002"
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "AUTH_002"
     assert not Launch.objects.exists()
