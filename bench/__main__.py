@@ -12,13 +12,14 @@ def main() -> None:
     django.setup()
     import sys
 
-    from bench import api_list, media_ingest, publishing, webhooks
+    from bench import api_list, media_generation, media_ingest, publishing, webhooks
 
     sections = {
         "webhooks": webhooks.run,
         "publishing": publishing.run,
         "api_list": api_list.run,
         "media": media_ingest.run,
+        "render": media_generation.run,
     }
     chosen = sys.argv[1:] or list(sections)  # `python -m bench publishing` runs one section
     rows = [row for name in chosen for row in sections[name]()]
