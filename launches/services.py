@@ -173,11 +173,11 @@ def _create_with_media(change, video_platforms, **fields) -> tuple[Launch, Gener
     launch = Launch(status=S.SCHEDULED if fields["scheduled_date"] else S.DRAFT, **fields)
     _add_video_scripts(launch, video_platforms)
     raise_problems(attachments.apply(launch, change))
-    check_media_requirements(launch)
+    check_media_requirements(launch, video_coming=video_platforms)
     return launch, _write_and_save(launch, change)
 
 
-def check_media_requirements(launch: Launch) -> None:
+def check_media_requirements(launch: Launch, video_coming: list[str] = ()) -> None:
     """400 LAUNCH_007 with every problem the launch's media decides for the platforms it will
     post to (Instagram and TikTok need media, reels a video, TikTok photos JPEG/WebP, Reddit's
     modes). A platform without a posting account is posted by the person, from the kit."""
@@ -185,7 +185,7 @@ def check_media_requirements(launch: Launch) -> None:
     problems = [
         item
         for platform in launch.platforms
-        if platform in posted
+        if platform in posted and platform not in video_coming  # its AI video is on its way
         for item in targeting.media_problems(launch, platform)
     ]
     if problems:

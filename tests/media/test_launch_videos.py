@@ -64,3 +64,17 @@ def test_a_plan_without_videos_refuses_before_anything_is_written(api, plan_limi
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "AUTH_002"
     assert not Launch.objects.exists()
+
+
+def test_a_platform_whose_video_is_coming_needs_no_media_at_create(api, make_platform_connection):
+    tiktok = make_platform_connection("tiktok")
+    response = create(
+        api,
+        platforms=["tiktok"],
+        generate_ai_videos=["tiktok"],
+        user_platform_accounts={"tiktok": str(tiktok.pk)},
+    )
+    assert response.status_code == 201, response.json()
+    without = create(api, platforms=["tiktok"], user_platform_accounts={"tiktok": str(tiktok.pk)})
+    assert without.status_code == 400
+    assert without.json()["error"]["code"] == "LAUNCH_007"
