@@ -243,3 +243,51 @@ def test_an_unverified_fal_webhook_changes_nothing(client, submitted_job, forger
     job = MediaJob.objects.get(pk=submitted_job)
     assert job.status == "processing"
     assert not Event.objects.filter(type="media.failed").exists()
+
+
+def test_a_reference_image_is_fetched_safely_and_given_to_the_edit_model(
+    api, launch, no_real_http, dns
+):
+    dns["brand.example"] = ["93.184.216.36"]
+    no_real_http.get("https://brand.example/style.png", body=png_bytes(), content_type="image/png")
+    with respx.mock() as fal:
+        submit = fal.post(f"{QUEUE}/fal-ai/flux-pro/kontext").mock(
+            return_value=httpx.Response(200, json=submitted("fal-ai/flux-pro"))
+        )
+        response = api.post(
+            "/v1/media/generate",
+            {
+                "type": "image",
+                "launch_id": str(launch.pk),
+                "prompt": "the same style, for Acme",
+                "options": {"aspect_ratio": "4:5"},
+                "reference_image_url": "https://brand.example/style.png",
+            },
+            format="json",
+        )
+        assert response.status_code == 202, response.json()
+        job_id = response.json()["data"]["job_id"]
+        generation.advance_job(job_id)
+    body = json.loads(submit.calls[0].request.content)
+    assert body["image_url"].startswith("data:image/png;base64,")
+    assert body["aspect_ratio"] == "4:5"
+    job = api.get(f"/v1/media/{job_id}").json()["data"]
+    assert job["model_id"] == "fal-ai/flux-pro/kontext"
+    assert job["reference_image_url"].startswith("http://127.0.0.1:8000/media/files/")
+
+
+def test_a_reference_url_to_a_private_address_is_refused(api, launch, dns):
+    dns["intranet.example"] = ["10.0.0.5"]
+    response = api.post(
+        "/v1/media/generate",
+        {
+            "type": "image",
+            "launch_id": str(launch.pk),
+            "prompt": "the same style, for Acme",
+            "reference_image_url": "https://intranet.example/style.png",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "refused" in response.json()["error"]["message"]
+    assert not MediaJob.objects.exists()
