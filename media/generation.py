@@ -424,6 +424,10 @@ def fail_job(job: MediaJob, message: str) -> None:
         locked.error_message = message[:1000]
         locked.completed_at = timezone.now()
         locked.save(update_fields=["status", "error_message", "completed_at"])
+        # Nothing was made: the job does not count against the month's allowance.
+        billing.refund(
+            account=locked.owner, meter=meter_for(locked.generation_type), object_id=locked.pk
+        )
         webhooks.record_event(
             owner=locked.owner,
             type="media.failed",

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from PIL import Image
 
+from billing.models import MeteredUse
 from launches.models import Launch
 from media import generation
 from media.models import MediaJob
@@ -158,6 +159,7 @@ def test_a_fal_error_fails_the_job_and_records_media_failed(api, launch):
     job = api.get(f"/v1/media/{job_id}").json()["data"]
     assert job["status"] == "failed"
     assert "NSFW content" in job["error_message"]
+    assert not MeteredUse.objects.exists()  # nothing was made: the job is not counted
     assert Event.objects.get(type="media.failed").data["error"] == job["error_message"]
 
 
