@@ -12,7 +12,7 @@ def main() -> None:
     django.setup()
     import sys
 
-    from bench import api_list, media_ingest, planning, publishing, webhooks
+    from bench import api_list, media_generation, media_ingest, planning, publishing, webhooks
 
     sections = {
         "webhooks": webhooks.run,
@@ -20,6 +20,7 @@ def main() -> None:
         "api_list": api_list.run,
         "media": media_ingest.run,
         "planning": planning.run,
+        "render": media_generation.run,
     }
     chosen = sys.argv[1:] or list(sections)  # `python -m bench publishing` runs one section
     rows = [row for name in chosen for row in sections[name]()]

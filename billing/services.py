@@ -119,6 +119,11 @@ def charge(*, account, meter: Meter, object_id: str = "", paid: bool = False) ->
     return selectors.counter(getattr(plan, METER_LIMIT[meter]), used + 1)
 
 
+def refund(*, account, meter: Meter, object_id: str) -> None:
+    """Uncount the use ``charge`` recorded for ``object_id`` (a job that produced nothing)."""
+    MeteredUse.objects.filter(user=account, meter=meter, object_id=str(object_id)).delete()
+
+
 def _check_meter(account, meter: Meter):
     plan = selectors.plan_for(account)
     if meter in (Meter.AI_IMAGES, Meter.AI_VIDEOS) and not plan.media_generation:

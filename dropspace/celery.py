@@ -46,6 +46,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
     },
     # A persona build whose worker died would show "building" forever; fail it after 15 min.
+    # AI media jobs whose worker died are picked up again; overdue ones fail with a reason.
+    "media-resume-stalled-jobs": {
+        "task": "media.tasks.resume_stalled_jobs",
+        "schedule": 60.0,
+    },
     "personas-fail-stale-builds": {
         "task": "personas.tasks.fail_stale_builds",
         "schedule": 300.0,

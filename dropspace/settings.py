@@ -238,6 +238,21 @@ MEDIA_BASE64_VIDEO_MAX_BYTES = env.int("MEDIA_BASE64_VIDEO_MAX_BYTES", default=4
 # Downloading a video by URL may take longer than a product page fetch.
 MEDIA_FETCH_TIMEOUT_SECONDS = env.float("MEDIA_FETCH_TIMEOUT_SECONDS", default=300.0)
 
+# --- AI media generation (fal; the local renderer when FAL_KEY is empty) ------------------------
+FAL_KEY = env("FAL_KEY", default="")
+FAL_IMAGE_MODEL = env("FAL_IMAGE_MODEL", default="fal-ai/flux/dev")
+FAL_IMAGE_EDIT_MODEL = env("FAL_IMAGE_EDIT_MODEL", default="fal-ai/flux-pro/kontext")
+FAL_VIDEO_MODEL = env("FAL_VIDEO_MODEL", default="fal-ai/veo3/fast")
+# Where fal sends its webhook (defaults to SITE_URL; without a public address we poll).
+FAL_WEBHOOK_BASE_URL = env("FAL_WEBHOOK_BASE_URL", default="").rstrip("/")
+FAL_JWKS_URL = env("FAL_JWKS_URL", default="https://rest.alpha.fal.ai/.well-known/jwks.json")
+FAL_WEBHOOK_TOLERANCE_SECONDS = env.int("FAL_WEBHOOK_TOLERANCE_SECONDS", default=300)
+FAL_POLL_SECONDS = env.float("FAL_POLL_SECONDS", default=3.0)
+FAL_WEBHOOK_BACKSTOP_SECONDS = env.float("FAL_WEBHOOK_BACKSTOP_SECONDS", default=60.0)
+MEDIA_MAX_CONCURRENT_JOBS = env.int("MEDIA_MAX_CONCURRENT_JOBS", default=3)
+MEDIA_JOB_STALL_SECONDS = env.int("MEDIA_JOB_STALL_SECONDS", default=120)
+MEDIA_JOB_TIMEOUT_MINUTES = env.int("MEDIA_JOB_TIMEOUT_MINUTES", default=30)
+
 # --- Security ---------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not (DEBUG or EMBEDDED))
@@ -410,6 +425,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "LaunchStatusEnum": "launches.models.Launch.Status",
         "RequestedLaunchStatusEnum": "launches.models.REQUESTABLE_STATUSES",
         "LaunchPlatformEnum": "launches.models.Platform",  # the nine (planning's filters)
+        "MediaGenerationTypeEnum": "media.models.MediaJob.Type",
+        "MediaKindEnum": ["image", "video"],
     }
 )
 

@@ -182,3 +182,48 @@ def media_for(launch: Launch, platform: str) -> list[dict]:
     if mode == "video":
         return videos[:MAX_VIDEOS]
     return images[: IMAGE_CAPS.get(platform, MAX_IMAGES + MAX_VIDEOS)]
+
+
+# --- generated media ---------------------------------------------------------------------------
+
+EDITABLE = {
+    Launch.Status.DRAFT,
+    Launch.Status.MANUAL,
+    Launch.Status.TRIGGER,
+    Launch.Status.SCHEDULED,
+}
+
+
+def add_generated(launch_id, asset: MediaAsset, *, attach_to: list[str] | None = None) -> bool:
+    """Put a finished AI file on its launch (in the caller's transaction); False when the launch
+    can no longer change (it stays in the library).
+
+    A video replaces the launch's video (one per launch); an image joins the images while there
+    is room. ``attach_to`` (generate_ai_videos) adds those platforms and makes the launch post
+    its video there; otherwise a launch without media attaches it to its media platforms.
+    """
+    launch = Launch.objects.select_for_update().filter(pk=launch_id).first()
+    if launch is None or launch.status not in EDITABLE:
+        return False
+    assets = media_selectors.launch_assets(launch)
+    if asset.is_video:
+        assets = [a for a in assets if not a.is_video]
+    elif sum(1 for a in assets if not a.is_video) >= MAX_IMAGES:
+        return False
+    had_media = bool(assets)
+    assets.append(asset)
+    change = MediaChange(assets=assets)
+    launch.media_assets = [asset_item(a) for a in assets]
+    if attach_to:
+        launch.media_mode = "video" if asset.is_video else launch.media_mode or "images"
+        launch.media_attach_platforms = list(
+            dict.fromkeys([*(launch.media_attach_platforms or []), *attach_to])
+        )
+    elif not had_media:
+        launch.media_mode = inferred_mode(launch.media_assets)
+        launch.media_attach_platforms = [p for p in launch.platforms if p in MEDIA_PLATFORMS]
+    link(launch, change)
+    launch.save(
+        update_fields=["media_assets", "media_mode", "media_attach_platforms", "updated_at"]
+    )
+    return True

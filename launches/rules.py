@@ -81,8 +81,11 @@ CONTENT_FIELDS: dict[str, set[str]] = {
     "reddit": {"content", "title", "subreddits"},
     "producthunt": {"content", "title", "maker_comment"},
     "hackernews": {"content", "title"},
-    "tiktok": {"content", "tiktok_settings"},
+    "tiktok": {"content", "tiktok_settings", "video_script"},
+    "instagram": {"content", "video_script"},
 }
+# Platforms an AI video can be generated for at create time (generate_ai_videos).
+VIDEO_SCRIPT_PLATFORMS = ("instagram", "tiktok")
 PLAIN_FIELDS = {"content"}
 TEXT_FIELDS = {"content", "thread", "title", "subreddits", "maker_comment"}
 

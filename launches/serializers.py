@@ -90,6 +90,12 @@ def _entry_fields(platform: str, *, output: bool) -> dict:
         fields["maker_comment"] = _text(required=False, help_text="maker comment (max 1,000)")
     if "tiktok_settings" in allowed:
         fields["tiktok_settings"] = TikTokSettingsSerializer(required=False)
+    if "video_script" in allowed:
+        fields["video_script"] = _text(
+            required=False,
+            help_text="the script of the AI video (10-2,000 characters, one caption per line); "
+            "written for generate_ai_videos when not given",
+        )
     if output:
         fields["platform"] = serializers.CharField()
         fields["generated_by"] = serializers.ChoiceField(
@@ -309,6 +315,13 @@ class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin, MediaFieldsM
     platform_contents = PlatformContentsSerializer(required=False)
     custom_content = CustomContentField(required=False)
     custom_content_reddit_title = _text(required=False, help_text="max 300 characters")
+    generate_ai_videos = serializers.ListField(
+        child=serializers.ChoiceField(choices=rules.VIDEO_SCRIPT_PLATFORMS),
+        required=False,
+        help_text="platforms to generate AI videos for: a video script is written per platform "
+        "(kept when platform_contents has one) and rendering starts asynchronously; the "
+        "finished video attaches to that platform",
+    )
 
 
 class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin, MediaFieldsMixin):

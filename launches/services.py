@@ -14,6 +14,7 @@ from launches import attachments, history, rules, selectors, writer
 from launches.models import READY_STATUSES, Launch
 from launches.publishing import targets as targeting
 from launches.writer.product_page import product_page_text
+from launches.writer.video_script import write_video_script
 from personas.voice import voice_for
 from webhooks.services import record_event
 
@@ -61,8 +62,12 @@ def create_launch(
     media_attach_platforms: list[str] | None = None,
     media_mode: str | None = None,
     paid: bool = False,
+    generate_ai_videos: list[str] | None = None,
 ) -> tuple[Launch, Generation | None]:
     """Create a launch and write the platforms it has no content for.
+
+    ``generate_ai_videos``: a video script is written per platform (kept when given in
+    ``platform_contents``) and a script video job starts for each once the launch is saved.
 
     Raises 400 SERVER_002 for a broken rule, 404 SERVER_003 for a persona or media asset not
     owned, 400 UPLOAD_001/002/003 for media that cannot be stored, 400 LAUNCH_007 when the
@@ -91,11 +96,14 @@ def create_launch(
             media_assets=media_assets,
             media_attach_platforms=media_attach_platforms,
             media_mode=media_mode,
+            generate_ai_videos=generate_ai_videos,
         )
     )
     persona = selectors.get_persona_for_user(owner, persona_id) if persona_id else None
     billing.ensure_platforms_allowed(account=owner, platforms=platforms)
     billing.ensure_available(account=owner, meter=Meter.LAUNCHES, paid=paid)  # before the writer
+    if generate_ai_videos:
+        billing.ensure_available(account=owner, meter=Meter.AI_VIDEOS)
     change = attachments.resolve(
         owner=owner,
         media=media,
@@ -104,7 +112,7 @@ def create_launch(
         mode=media_mode,
     )
     try:
-        return _create_with_media(
+        launch, generated = _create_with_media(
             change,
             paid=paid,
             owner=owner,
@@ -119,20 +127,65 @@ def create_launch(
             ),
             dropspace_platforms=dropspace_platforms,
             user_platform_accounts=user_platform_accounts,
+            video_platforms=generate_ai_videos or [],
         )
     except BaseException:
         change.discard()  # nothing half-saved: the files this request stored go too
         raise
+    _start_ai_videos(launch, generate_ai_videos or [])
+    return launch, generated
 
 
-def _create_with_media(change, *, paid: bool, **fields) -> tuple[Launch, Generation | None]:
+def _check_ai_videos(video_platforms, platforms) -> list:
+    outside = [p for p in video_platforms or [] if p not in platforms]
+    if outside:
+        message = f"generate_ai_videos must be a subset of platforms ({', '.join(outside)})"
+        return [rules.problem("generate_ai_videos", message)]
+    return []
+
+
+def _add_video_scripts(launch: Launch, video_platforms: list[str]) -> None:
+    """A ``video_script`` for each platform that has none (the writer's, from the launch)."""
+    for platform in video_platforms:
+        entry = launch.platform_contents.setdefault(platform, {"platform": platform})
+        if not entry.get("video_script"):
+            entry["video_script"] = write_video_script(
+                name=launch.name,
+                description=launch.product_description,
+                product_url=launch.product_url,
+                platform=platform,
+            )
+
+
+def _start_ai_videos(launch: Launch, video_platforms: list[str]) -> None:
+    """Start a 9:16 script video per platform; each attaches to its platform when done."""
+    from media import generation  # media's generation attaches to launches: import at use
+
+    for platform in video_platforms:
+        script = launch.platform_contents[platform]["video_script"]
+        generation.start_generation(
+            owner=launch.owner,
+            generation_type="script_video",
+            launch_id=launch.pk,
+            platform=platform,
+            prompt=script,
+            aspect_ratio="9:16",
+            duration_seconds=8,
+            attach_to=[platform],
+        )
+
+
+def _create_with_media(
+    change, video_platforms, *, paid: bool, **fields
+) -> tuple[Launch, Generation | None]:
     launch = Launch(status=S.SCHEDULED if fields["scheduled_date"] else S.DRAFT, **fields)
+    _add_video_scripts(launch, video_platforms)
     raise_problems(attachments.apply(launch, change))
-    check_media_requirements(launch)
+    check_media_requirements(launch, video_coming=video_platforms)
     return launch, _write_and_save(launch, change, paid=paid)
 
 
-def check_media_requirements(launch: Launch) -> None:
+def check_media_requirements(launch: Launch, video_coming: list[str] = ()) -> None:
     """400 LAUNCH_007 with every problem the launch's media decides for the platforms it will
     post to (Instagram and TikTok need media, reels a video, TikTok photos JPEG/WebP, Reddit's
     modes). A platform without a posting account is posted by the person, from the kit."""
@@ -140,7 +193,7 @@ def check_media_requirements(launch: Launch) -> None:
     problems = [
         item
         for platform in launch.platforms
-        if platform in posted
+        if platform in posted and platform not in video_coming  # its AI video is on its way
         for item in targeting.media_problems(launch, platform)
     ]
     if problems:
@@ -182,6 +235,7 @@ def check_new_launch(
     media_assets=None,
     media_attach_platforms=None,
     media_mode=None,
+    generate_ai_videos=None,
 ) -> list:
     """Every rule problem create_launch would raise, without creating anything (import preview)."""
     problems = rules.check_platforms(platforms)
@@ -201,9 +255,10 @@ def check_new_launch(
         user_platform_accounts=user_platform_accounts,
         dropspace_platforms=dropspace_platforms,
     )
-    return problems + attachments.shape_problems(
+    problems += attachments.shape_problems(
         media=media, media_assets=media_assets, attach=media_attach_platforms, mode=media_mode
     )
+    return problems + _check_ai_videos(generate_ai_videos, platforms)
 
 
 def _initial_contents(platforms, platform_contents, custom_content, reddit_title) -> dict:
@@ -596,7 +651,12 @@ def _record(launch: Launch, written: "writer.Written", platforms: list[str]) -> 
     failures = {p: v for p, v in launch.generation_failures.items() if p not in platforms}
     for platform in platforms:
         if platform in written.contents:
-            contents[platform] = written.contents[platform]
+            kept = {  # the video script is not the writer's to replace
+                key: value
+                for key, value in (contents.get(platform) or {}).items()
+                if key == "video_script"
+            }
+            contents[platform] = {**written.contents[platform], **kept}
         else:
             message = written.failures.get(platform, "no content was written")
             failures[platform] = {"message": message, "at": now}

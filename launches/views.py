@@ -33,6 +33,7 @@ from launches.forms import (
 )
 from launches.models import Launch, Platform
 from launches.publishing import services as publishing
+from media.views import generate_panel
 
 PAGE_SIZE = 20
 LABELS = dict(Platform.choices)
@@ -88,6 +89,7 @@ def _full_page_context(context: dict, user) -> dict:
         **context,
         **_panel_context(launch, user),
         **media_panel.panel_context(launch, user),
+        **generate_panel(user, launch=launch),
         "x_url_tlds": rules.x_url_tlds(),
     }
 

@@ -86,3 +86,73 @@ class LaunchMedia(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_id} #{self.position} on {self.launch_id}"
+
+
+class MediaJob(models.Model):
+    """One AI generation: an image, a video or a script video for a launch.
+
+    The job row is the truth a worker resumes from: ``fal_request_id`` is written as soon as
+    fal accepts the request (so it is submitted once), ``heartbeat_at`` says a worker is still
+    on it, and the job fails after ``MEDIA_JOB_TIMEOUT_MINUTES`` however it got stuck.
+    """
+
+    class Type(models.TextChoices):
+        IMAGE = "image"
+        VIDEO = "video"
+        SCRIPT_VIDEO = "script_video"
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media_jobs"
+    )
+    launch = models.ForeignKey("launches.Launch", on_delete=models.CASCADE, related_name="+")
+    generation_type = models.CharField(max_length=12, choices=Type.choices)
+    platform = models.CharField(max_length=20, blank=True, default="")
+    prompt = models.TextField()
+    product_description = models.TextField(blank=True, default="")
+    aspect_ratio = models.CharField(max_length=5)
+    duration_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    reference_image_url = models.URLField(max_length=2048, blank=True, default="")
+    # Our stored copy of the reference image (what the edit model is given).
+    reference_asset = models.ForeignKey(
+        MediaAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The lines a script video shows, one caption card each (script_video only).
+    script = models.JSONField(default=list, blank=True)
+    # Attach the finished file to these platforms of the launch (generate_ai_videos).
+    attach_to = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PROCESSING, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    model_id = models.CharField(max_length=100)
+    fal_request_id = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error_message = models.TextField(blank=True, default="")
+    asset = models.ForeignKey(
+        MediaAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "status"], name="mediajob_owner_status")]
+
+    def __str__(self) -> str:
+        return f"{self.generation_type} job {self.pk} ({self.status})"
+
+    @property
+    def is_video(self) -> bool:
+        return self.generation_type != self.Type.IMAGE
+
+    @property
+    def is_local(self) -> bool:
+        return self.model_id.startswith("dropspace/")

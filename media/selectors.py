@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 
 from dropspace.api.errors import ApiError, Code
-from media.models import LaunchMedia, MediaAsset
+from media.models import LaunchMedia, MediaAsset, MediaJob
 from media.storage import media_storage
 
 
@@ -60,3 +60,18 @@ def asset_by_token(token: str) -> MediaAsset | None:
 def open_file(asset: MediaAsset, *, poster: bool = False):
     """The stored bytes (or the video's poster frame) as a readable file; caller closes it."""
     return media_storage().open(asset.poster_name if poster else asset.storage_name, "rb")
+
+
+def get_job_for_user(user, job_id) -> MediaJob:
+    """The person's generation job; 404 SERVER_003 for anyone else's or none."""
+    job = MediaJob.objects.filter(owner=user, pk=job_id).select_related("asset").first()
+    if job is None:
+        raise ApiError(Code.SERVER_003, "media job not found")
+    return job
+
+
+def recent_jobs(user, *, launch=None, limit: int = 5):
+    jobs = MediaJob.objects.filter(owner=user).select_related("asset", "launch")
+    if launch is not None:
+        jobs = jobs.filter(launch=launch)
+    return list(jobs[:limit])

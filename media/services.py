@@ -89,8 +89,13 @@ def ingest_base64(*, owner, data: str, filename: str = "", mime_type: str = "") 
     )
 
 
-def ingest_url(*, owner, url: str, allow_loopback: bool = False) -> MediaAsset:
+def ingest_url(
+    *, owner, url: str, allow_loopback: bool = False, source: str = S.URL, **fields
+) -> MediaAsset:
     """Fetch ``url`` through the SSRF-safe fetcher, streaming, and store it.
+
+    AI generation downloads fal's results this way too (``source="generated"``, ``fields``
+    such as ``fal_request_id`` go on the row).
 
     ``allow_loopback`` is never set from a request: only the ingest benchmark (bench/) uses
     it, to serve its test file from 127.0.0.1.
@@ -110,9 +115,10 @@ def ingest_url(*, owner, url: str, allow_loopback: bool = False) -> MediaAsset:
                 owner=owner,
                 chunks=response.chunks,
                 filename=_name_from_url(response.url),
-                source=S.URL,
+                source=source,
                 source_url=url,
                 video_max=settings.MEDIA_VIDEO_MAX_BYTES,
+                **fields,
             )
     except http.UnsafeURLError as exc:
         raise ApiError(Code.SERVER_002, f"media url refused: {exc}") from exc

@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from dropspace.api.errors import ApiError
-from media import selectors, services
-from media.forms import FetchForm, UploadForm
+from launches import selectors as launch_selectors
+from media import generation, selectors, services
+from media.forms import FetchForm, GenerateForm, UploadForm
 from media.storage import file_url, poster_url
 
 # The bytes behind a URL never change (a new file gets a new token): cache for long.
@@ -23,6 +25,7 @@ def media_list(request):
         "assets": [_card(asset) for asset in assets],
         "upload_form": UploadForm(),
         "fetch_form": FetchForm(),
+        **generate_panel(request.user),
     }
     return render(request, "media/list.html", context)
 
@@ -126,3 +129,84 @@ def media_poster(request, token: str):
     response = FileResponse(selectors.open_file(asset, poster=True), content_type="image/jpeg")
     response["Cache-Control"] = FILE_CACHE
     return response
+
+
+@csrf_exempt
+@require_POST
+def fal_webhook(request):
+    """fal's callback when a queued job settles; only a body fal signed changes anything."""
+    if not generation.handle_fal_webhook(request.headers, request.body):
+        return HttpResponse("signature not verified", status=401)
+    return HttpResponse(status=204)
+
+
+# --- AI generation ----------------------------------------------------------------------------
+
+
+def generate_panel(user, *, launch=None) -> dict:
+    """What the generate form needs: the allowance, the launches, a prompt from the launch."""
+    launches = [launch] if launch else list(launch_selectors.launch_list_for(user)[:30])
+    initial = {"launch": launches[0].pk if launches else None}
+    if launches:
+        initial["prompt"] = generation.default_prompt(launches[0])
+    return {
+        "generate_form": GenerateForm(initial=initial),
+        "generate_launches": launches,
+        "generate_fixed_launch": launch,
+        "allowance": generation.allowance(user),
+        "recent_jobs": selectors.recent_jobs(user, launch=launch),
+    }
+
+
+@login_required
+@require_POST
+def media_generate(request):
+    form = GenerateForm(request.POST)
+    fixed = request.POST.get("fixed_launch") == "1"
+    if not form.is_valid():
+        return _generate_error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    data = form.cleaned_data
+    is_video = data["type"] != "image"
+    try:
+        job, _, _ = generation.start_generation(
+            owner=request.user,
+            generation_type=data["type"],
+            launch_id=data["launch"],
+            platform=data["platform"] if data["type"] == "script_video" else "",
+            prompt=data["prompt"],
+            aspect_ratio=data["aspect_ratio"],
+            duration_seconds=data["duration_seconds"] if is_video else None,
+        )
+    except ApiError as exc:
+        return _generate_error(request, exc.message)
+    if not request.htmx:
+        messages.success(request, "Generating: it appears in your library when it is ready.")
+        return redirect("launches:detail", job.launch_id) if fixed else redirect("media:list")
+    return render(request, "media/_job.html", {"job": _job_view(job)})
+
+
+def _generate_error(request, message: str):
+    if not request.htmx:
+        messages.error(request, message)
+        return redirect(request.META.get("HTTP_REFERER") or "media:list")
+    return render(request, "media/_job.html", {"error": message})
+
+
+@login_required
+@require_GET
+def media_job(request, job_id):
+    try:
+        job = selectors.get_job_for_user(request.user, job_id)
+    except ApiError as exc:
+        raise Http404 from exc
+    return render(request, "media/_job.html", {"job": _job_view(job)})
+
+
+def _job_view(job) -> dict:
+    asset = job.asset
+    return {
+        "job": job,
+        "local": job.is_local,
+        "result_url": file_url(asset) if asset else "",
+        "thumbnail": (poster_url(asset) if asset.is_video else file_url(asset)) if asset else "",
+    }

@@ -41,8 +41,11 @@ _POST = [
     Field("platform", "string", "e.g. twitter, linkedin, reddit"),
 ]
 _MEDIA = [
-    Field("media_id", "uuid", "the media asset or generation job"),
+    Field("media_id", "uuid", "the media asset (media.ready) or the generation job (media.failed)"),
+    Field("job_id", "uuid", "the generation job (GET /v1/media/{job_id})"),
+    Field("launch_id", "uuid", "the launch the media was generated for"),
     Field("type", "string", "image | video"),
+    Field("generation_type", "string", "image | video | script_video"),
 ]
 
 _LAUNCH_EXAMPLE = {
@@ -137,22 +140,28 @@ EVENT_TYPES: dict[str, EventType] = {
         ),
         EventType(
             "media.ready",
-            "generated or uploaded media finished processing",
+            "an AI media generation job finished: the file is in the library and on its launch",
             [*_MEDIA, Field("url", "string", "where the media can be fetched")],
             {
                 "media_id": "c3d9a2f1-0b7e-4d7a-9c55-1e2f3a4b5c6d",
+                "job_id": "8f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+                "launch_id": "5b0c8a52-54a8-4a55-9d57-6d2b0e0f2a31",
                 "type": "image",
-                "url": "https://dropspace.example/media/c3d9.png",
+                "generation_type": "image",
+                "url": "https://dropspace.example/media/files/Zx3.../acme-image.jpg",
             },
         ),
         EventType(
             "media.failed",
-            "media generation or processing failed",
+            "an AI media generation job failed (error says why)",
             [*_MEDIA, Field("error", "string", "what went wrong")],
             {
-                "media_id": "c3d9a2f1-0b7e-4d7a-9c55-1e2f3a4b5c6d",
+                "media_id": "8f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+                "job_id": "8f1e2d3c-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+                "launch_id": "5b0c8a52-54a8-4a55-9d57-6d2b0e0f2a31",
                 "type": "video",
-                "error": "generation timed out",
+                "generation_type": "script_video",
+                "error": "the generation did not finish within 30 minutes and was stopped",
             },
         ),
         EventType(
