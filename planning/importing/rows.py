@@ -19,10 +19,6 @@ THREAD_BREAK = re.compile(r"\n\s*---+\s*\n")  # tweets of a thread, one per bloc
 ALIASES = {"x": "twitter", "twitter/x": "twitter", "product hunt": "producthunt"}
 # Field paths of the rules -> the column a person wrote them in (the others are the same).
 COLUMN_OF_FIELD = {"name": "title"}
-MEDIA_PENDING = (
-    "media_urls are not imported yet (media ingest is still being built): the launch is "
-    "created without them"
-)
 
 
 @dataclass
@@ -59,7 +55,8 @@ def read_row(number: int, raw: dict, *, owner, personas: dict) -> Row:
     _persona(raw.get("persona"), personas, arguments, row)
     _accounts(raw, arguments, row)
     if raw.get("media_urls"):
-        row.notes.append(MEDIA_PENDING)
+        # Fetched by create_launch through the one SSRF-safe fetcher, like the API's media items.
+        arguments["media"] = [{"source": "url", "url": url} for url in _list(raw["media_urls"])]
     row.arguments = arguments
     row.problems += _rule_problems(owner, arguments)
     return row

@@ -108,7 +108,10 @@ def test_each_row_meets_the_monthly_limit(user, settings):
     assert ImportedRow.objects.count() == 2
 
 
-def test_json_rows_and_the_api_shapes(user):
+def test_json_rows_and_the_api_shapes(user, no_real_http):
+    from tests.media.files import image_bytes
+
+    no_real_http.get("https://cdn.example.com/a.png", body=image_bytes("PNG", size=(64, 64)))
     rows = [
         {
             "title": "Acme",
@@ -116,16 +119,18 @@ def test_json_rows_and_the_api_shapes(user):
             "platforms": ["linkedin", "twitter"],
             "platform_contents": {"linkedin": {"content": "Acme on LinkedIn"}},
             "twitter": ["one", "two"],
-            "media_urls": ["https://cdn.example/a.png"],
+            "media_urls": ["https://cdn.example.com/a.png"],
         }
     ]
     job = services.preview_import(owner=user, data=json.dumps({"launches": rows}).encode())
     [row] = job.rows
     assert job.format == "json"
     assert row["problems"] == []
-    assert "media_urls are not imported yet" in row["notes"][0]
+    assert row["input"]["media"] == [{"source": "url", "url": "https://cdn.example.com/a.png"}]
     job = services.start_import(job=job)
     launch = Launch.objects.get()
+    [asset] = launch.media_assets
+    assert asset["type"] == "image"
     assert launch.platform_contents["linkedin"]["content"] == "Acme on LinkedIn"
     # platform_contents given as an object wins over the per-platform columns.
     assert launch.platform_contents["twitter"]["generated_by"] in ("offline", "claude")
