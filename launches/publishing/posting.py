@@ -104,6 +104,7 @@ def _on_outcome(entry: PostingLog, connection: Connection, outcome) -> None:
     if isinstance(outcome, PublishResult):
         services.settle_post(
             entry.pk,
+            launch_id=entry.launch_id,
             status=P.SUCCESS,
             post_id=outcome.post_id,
             post_url=outcome.post_url,
@@ -247,6 +248,7 @@ def _reauth(entry, connection, exc: ReauthError, published: list, *, was_healthy
 def _fail(entry: PostingLog, message: str, code: str, published: list | None = None) -> None:
     services.settle_post(
         entry.pk,
+        launch_id=entry.launch_id,
         status=P.FAILED,
         error_message=message,
         error_code=str(code)[:64],
@@ -258,6 +260,7 @@ def _fail(entry: PostingLog, message: str, code: str, published: list | None = N
 def _unconfirmed(entry: PostingLog, reason: str, published: list) -> None:
     services.settle_post(
         entry.pk,
+        launch_id=entry.launch_id,
         status=P.UNCONFIRMED,
         error_message=f"{reason}; the post may have been published: {CHECK_AGAIN}",
         error_code="unconfirmed",
