@@ -549,8 +549,15 @@ PUBLISH_QUEUES = {
     platform: f"publish.{platform}" if PUBLISH_QUEUE_PER_PLATFORM else "celery"
     for platform in ("twitter", "linkedin", "reddit", "facebook", "instagram", "tiktok")
 }
+# Posting is I/O-bound (hundreds of ms waiting on each platform call), so publishing workers
+# run Celery's thread pool: one process waits on many calls at once. Each task runs on its own
+# thread with its own database connection, which Celery's Django fixup closes before and after
+# every task (task_prerun/postrun fire on the task's thread); SQLite copes through WAL and the
+# busy timeout above. The thread pool enforces no CELERY_TASK_TIME_LIMIT: a post is bounded by
+# PLATFORM_HTTP_TIMEOUT_SECONDS per call instead. "prefork" restores processes.
+PUBLISH_WORKER_POOL = env("PUBLISH_WORKER_POOL", default="threads")
 PUBLISH_CONCURRENCY = {
-    platform: env.int(f"PUBLISH_CONCURRENCY_{platform.upper()}", default=2)
+    platform: env.int(f"PUBLISH_CONCURRENCY_{platform.upper()}", default=8)
     for platform in PUBLISH_QUEUES
 }
 # Retryable platform errors (5xx, 429, network): attempts per post, with exponential backoff

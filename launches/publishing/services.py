@@ -230,9 +230,7 @@ def settle_post(
     Callers holding the post pass its ``launch_id`` (one query fewer per post).
     """
     if launch_id is None:
-        launch_id = (
-            PostingLog.objects.filter(pk=log_id).values_list("launch_id", flat=True).first()
-        )
+        launch_id = PostingLog.objects.filter(pk=log_id).values_list("launch_id", flat=True).first()
         if launch_id is None:
             return False
     with transaction.atomic():
