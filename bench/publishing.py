@@ -50,7 +50,10 @@ def run(posts=None, due=None, concurrency=None) -> list[tuple[str, str]]:
     base = f"http://127.0.0.1:{port}/sandbox"
     settings.SANDBOX_ENABLED, settings.SANDBOX_BASE_URL = True, base
     env = {**os.environ, "SANDBOX_ENABLED": "true", "SANDBOX_BASE_URL": base, **LATENCY}
-    processes = [_runserver(port, env)]
+    # runserver serves each request on a new thread: a persistent connection per thread would
+    # pile up to PostgreSQL's max_connections within seconds.
+    server_env = {**env, "DATABASE_CONN_MAX_AGE": "0"}
+    processes = [_runserver(port, server_env)]
     label = f"publishing (threads x{concurrency}, sandbox X 300+-50 ms, {_backend()})"
     rows = []
     try:
