@@ -37,9 +37,13 @@ app.conf.beat_schedule = {
     },
     # Publishing: due scheduled launches are claimed from the database (never Celery ETA), and
     # the sweeper repairs posts whose worker or message was lost.
+    # Every second, so a launch starts within a second of its time (the claim is a cheap
+    # indexed query; SKIP LOCKED keeps overlapping ticks apart). A tick no worker took within
+    # its second is dropped: the next one does the same work.
     "launches-start-due-launches": {
         "task": "launches.tasks.start_due_launches",
-        "schedule": 5.0,
+        "schedule": 1.0,
+        "options": {"expires": 1.0},
     },
     "launches-sweep-publishing": {
         "task": "launches.tasks.sweep_publishing",

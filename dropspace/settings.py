@@ -478,6 +478,16 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG or EMBEDDED)
 # Server-side calls (worker included) reach the sandbox at the site's own URL. Not derived from
 # PORT: honcho gives each process of `make run` its own PORT; SITE_URL is the web server's.
 SANDBOX_BASE_URL = env("SANDBOX_BASE_URL", default=f"{SITE_URL}/sandbox").rstrip("/")
+# Realistic peers for benchmarks and load tests: every sandbox API call waits LATENCY ± JITTER
+# ms (per platform overrides: "twitter=300,linkedin=250"), and an account that creates more
+# than POST_LIMIT posts within POST_WINDOW seconds gets the platform's own 429 (0 = no limit).
+SANDBOX_LATENCY_MS = env.int("SANDBOX_LATENCY_MS", default=0)
+SANDBOX_PLATFORM_LATENCY_MS = env.dict(
+    "SANDBOX_PLATFORM_LATENCY_MS", cast={"value": int}, default={}
+)
+SANDBOX_JITTER_MS = env.int("SANDBOX_JITTER_MS", default=0)
+SANDBOX_ACCOUNT_POST_LIMIT = env.int("SANDBOX_ACCOUNT_POST_LIMIT", default=0)
+SANDBOX_ACCOUNT_POST_WINDOW_SECONDS = env.int("SANDBOX_ACCOUNT_POST_WINDOW_SECONDS", default=900)
 INSTALLED_APPS += ["connections.sandbox"]  # always installed (its tables), gated per request
 if SANDBOX_BASE_URL.startswith("http://"):
     # oauthlib refuses http:// endpoints; the sandbox runs on plain http locally (and may be
@@ -539,8 +549,15 @@ PUBLISH_QUEUES = {
     platform: f"publish.{platform}" if PUBLISH_QUEUE_PER_PLATFORM else "celery"
     for platform in ("twitter", "linkedin", "reddit", "facebook", "instagram", "tiktok")
 }
+# Posting is I/O-bound (hundreds of ms waiting on each platform call), so publishing workers
+# run Celery's thread pool: one process waits on many calls at once. Each task runs on its own
+# thread with its own database connection, which Celery's Django fixup closes before and after
+# every task (task_prerun/postrun fire on the task's thread); SQLite copes through WAL and the
+# busy timeout above. The thread pool enforces no CELERY_TASK_TIME_LIMIT: a post is bounded by
+# PLATFORM_HTTP_TIMEOUT_SECONDS per call instead. "prefork" restores processes.
+PUBLISH_WORKER_POOL = env("PUBLISH_WORKER_POOL", default="threads")
 PUBLISH_CONCURRENCY = {
-    platform: env.int(f"PUBLISH_CONCURRENCY_{platform.upper()}", default=2)
+    platform: env.int(f"PUBLISH_CONCURRENCY_{platform.upper()}", default=8)
     for platform in PUBLISH_QUEUES
 }
 # Retryable platform errors (5xx, 429, network): attempts per post, with exponential backoff

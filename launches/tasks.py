@@ -25,7 +25,7 @@ def check_pending_post(log_id: str) -> None:
 
 @shared_task(ignore_result=True)
 def start_due_launches() -> int:
-    """Beat, every few seconds: start scheduled launches that are due (no Celery ETA)."""
+    """Beat, every second: start scheduled launches that are due (no Celery ETA)."""
     return services.start_due_launches()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
+import random
 import secrets
 import shutil
 import tempfile
@@ -250,8 +252,47 @@ def clear_faults(*, account) -> None:
 # --- posts -------------------------------------------------------------------------------------
 
 
+class PostingTooFast(Exception):
+    """The account created its window's allowance of posts; the view answers the platform's 429."""
+
+    def __init__(self, *, limit: int, reset_at):
+        super().__init__("posting too fast")
+        self.limit = limit
+        self.reset_at = reset_at
+
+    @property
+    def retry_after(self) -> int:
+        return max(math.ceil((self.reset_at - timezone.now()).total_seconds()), 1)
+
+
 def create_post(*, account, post_id: str | None = None, **fields) -> SandboxPost:
-    return SandboxPost.objects.create(account=account, post_id=post_id or numeric_id(), **fields)
+    """A new post, unless the account already posted its limit within the window (429)."""
+    with transaction.atomic():
+        _check_posting_rate(account)
+        return SandboxPost.objects.create(
+            account=account, post_id=post_id or numeric_id(), **fields
+        )
+
+
+def _check_posting_rate(account) -> None:
+    limit = settings.SANDBOX_ACCOUNT_POST_LIMIT
+    if not limit:
+        return
+    # Lock the account row so racing posts of one account count each other (as a platform does).
+    SandboxAccount.objects.select_for_update().filter(pk=account.pk).first()
+    window = timedelta(seconds=settings.SANDBOX_ACCOUNT_POST_WINDOW_SECONDS)
+    recent = SandboxPost.objects.filter(account=account, created_at__gt=timezone.now() - window)
+    stamps = list(recent.order_by("created_at").values_list("created_at", flat=True)[:limit])
+    if len(stamps) >= limit:
+        raise PostingTooFast(limit=limit, reset_at=stamps[0] + window)
+
+
+def latency_seconds(platform: str) -> float:
+    """How long this platform's answer takes (configured latency ± uniform jitter)."""
+    base = settings.SANDBOX_PLATFORM_LATENCY_MS.get(platform, settings.SANDBOX_LATENCY_MS)
+    jitter = settings.SANDBOX_JITTER_MS
+    spread = random.uniform(-jitter, jitter)  # noqa: S311 - timing noise, not a secret
+    return max(base + spread, 0) / 1000 if base or jitter else 0.0
 
 
 def delete_post(*, post: SandboxPost) -> SandboxPost:

@@ -27,7 +27,7 @@ from connections.platforms.base import (
 )
 from launches import tasks
 from launches.models import Launch, PostingLog
-from launches.publishing import content, services
+from launches.publishing import content, pacing, services
 from launches.publishing.targets import RECONNECT
 from webhooks.services import record_event
 
@@ -46,6 +46,10 @@ def publish_post(*, log_id) -> None:
     connection = Connection.objects.filter(pk=entry.connection_id, is_active=True).first()
     if connection is None:
         _fail(entry, f"the account is no longer connected. {RECONNECT}", "disconnected")
+        return
+    wait = pacing.wait_left(connection.pk)
+    if wait:  # the platform told this account to slow down: not a failed attempt
+        _put_back(entry, wait)
         return
     healthy = connection.health != Connection.Health.NEEDS_REAUTH
     try:
@@ -104,6 +108,7 @@ def _on_outcome(entry: PostingLog, connection: Connection, outcome) -> None:
     if isinstance(outcome, PublishResult):
         services.settle_post(
             entry.pk,
+            launch_id=entry.launch_id,
             status=P.SUCCESS,
             post_id=outcome.post_id,
             post_url=outcome.post_url,
@@ -196,6 +201,7 @@ def _retry_later(entry: PostingLog, exc: RetryableError, published: list) -> Non
         message = f"gave up after {entry.attempt_count} attempts: {exc.message}"
         _fail(entry, message, exc.code or "retries_exhausted", published)
         return
+    pacing.hold(entry.connection_id, exc.retry_after or 0)
     delay = _backoff(entry.attempt_count, exc.retry_after)
     with transaction.atomic():
         PostingLog.objects.filter(pk=entry.pk, status=P.PUBLISHING).update(
@@ -206,16 +212,32 @@ def _retry_later(entry: PostingLog, exc: RetryableError, published: list) -> Non
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
             updated_at=timezone.now(),
         )
-        if delay <= settings.PUBLISH_RETRY_MAX_SECONDS:
-            # Longer waits (a long retry-after) are left to the sweeper: a countdown close to
-            # the broker's visibility timeout would be delivered twice.
-            queue = settings.PUBLISH_QUEUES[entry.platform]
-            transaction.on_commit(
-                lambda: tasks.publish_post.apply_async(
-                    args=[str(entry.pk)], countdown=delay, queue=queue
-                ),
-                robust=True,
-            )
+        _enqueue_later(entry, delay)
+
+
+def _put_back(entry: PostingLog, delay: float) -> None:
+    """Back to pending, uncounted, due when the account's hold ends."""
+    with transaction.atomic():
+        PostingLog.objects.filter(pk=entry.pk, status=P.PUBLISHING).update(
+            status=P.PENDING,
+            attempt_count=F("attempt_count") - 1,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            updated_at=timezone.now(),
+        )
+        _enqueue_later(entry, delay)
+
+
+def _enqueue_later(entry: PostingLog, delay: float) -> None:
+    if delay <= settings.PUBLISH_RETRY_MAX_SECONDS:
+        # Longer waits (a long retry-after) are left to the sweeper: a countdown close to
+        # the broker's visibility timeout would be delivered twice.
+        queue = settings.PUBLISH_QUEUES[entry.platform]
+        transaction.on_commit(
+            lambda: tasks.publish_post.apply_async(
+                args=[str(entry.pk)], countdown=delay, queue=queue
+            ),
+            robust=True,
+        )
 
 
 def _backoff(attempt: int, retry_after: float | None) -> float:
@@ -247,6 +269,7 @@ def _reauth(entry, connection, exc: ReauthError, published: list, *, was_healthy
 def _fail(entry: PostingLog, message: str, code: str, published: list | None = None) -> None:
     services.settle_post(
         entry.pk,
+        launch_id=entry.launch_id,
         status=P.FAILED,
         error_message=message,
         error_code=str(code)[:64],
@@ -258,6 +281,7 @@ def _fail(entry: PostingLog, message: str, code: str, published: list | None = N
 def _unconfirmed(entry: PostingLog, reason: str, published: list) -> None:
     services.settle_post(
         entry.pk,
+        launch_id=entry.launch_id,
         status=P.UNCONFIRMED,
         error_message=f"{reason}; the post may have been published: {CHECK_AGAIN}",
         error_code="unconfirmed",

@@ -12,6 +12,7 @@ Invariants (why the pieces look the way they do):
 """
 
 import logging
+import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -221,27 +222,46 @@ def mark_manual_posted(*, log: PostingLog, url: str) -> PostingLog:
 # --- settling posts and finishing launches ----------------------------------------------------
 
 
-def settle_post(log_id, *, status: str, expect: str = P.PUBLISHING, **fields) -> bool:
-    """Give an in-flight post its outcome, once. Returns False when it was settled already."""
-    launch_id = PostingLog.objects.filter(pk=log_id).values_list("launch_id", flat=True).first()
+def settle_post(
+    log_id, *, status: str, expect: str = P.PUBLISHING, launch_id=None, **fields
+) -> bool:
+    """Give an in-flight post its outcome, once. Returns False when it was settled already.
+
+    Callers holding the post pass its ``launch_id`` (one query fewer per post).
+    """
     if launch_id is None:
-        return False
+        launch_id = PostingLog.objects.filter(pk=log_id).values_list("launch_id", flat=True).first()
+        if launch_id is None:
+            return False
     with transaction.atomic():
-        launch = Launch.objects.select_for_update().get(pk=launch_id)
+        # The launch row lock serialises the settles of its posts (owner joined, not locked).
+        launch = (
+            Launch.objects.select_for_update(of=("self",)).select_related("owner").get(pk=launch_id)
+        )
         now = timezone.now()
         changed = PostingLog.objects.filter(pk=log_id, status=expect).update(
             status=status, updated_at=now, next_attempt_at=None, **fields
         )
         if not changed:
             return False
-        _post_event(launch, PostingLog.objects.get(pk=log_id))
-        finish_if_settled(launch)
+        logs = list(launch.posting_logs.order_by("created_at"))
+        _post_event(launch, next(entry for entry in logs if entry.pk == _as_uuid(log_id)))
+        finish_if_settled(launch, logs=logs)
     return True
 
 
-def finish_if_settled(launch: Launch) -> str | None:
-    """Completed / partial / failed once no post is in flight (call with the launch locked)."""
-    logs = list(launch.posting_logs.exclude(status=P.MANUAL).order_by("created_at"))
+def _as_uuid(value):
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def finish_if_settled(launch: Launch, *, logs: list[PostingLog] | None = None) -> str | None:
+    """Completed / partial / failed once no post is in flight (call with the launch locked).
+
+    ``logs``: the launch's posts, already read under the lock (saves reading them again).
+    """
+    if logs is None:
+        logs = list(launch.posting_logs.order_by("created_at"))
+    logs = [entry for entry in logs if entry.status != P.MANUAL]
     if any(entry.status in IN_FLIGHT for entry in logs):
         return None
     succeeded = sum(entry.status in (P.SUCCESS, P.DELETED) for entry in logs)

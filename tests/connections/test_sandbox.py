@@ -3,6 +3,7 @@
 import time
 
 import pytest
+import requests
 
 from connections.models import Connection
 from connections.platforms import adapter_for
@@ -176,3 +177,54 @@ def test_a_post_deleted_on_the_sandbox_is_post_gone_for_metrics(
     assert failure.value.reason
     if adapter.supports_delete:
         adapter.delete(connection, post_id)  # already gone counts as deleted
+
+
+def test_an_account_posting_too_fast_gets_xs_own_429(x_account, settings):
+    """Past its window's allowance the sandbox answers like X: 429 with x-rate-limit-*."""
+    settings.SANDBOX_ACCOUNT_POST_LIMIT = 2
+    settings.SANDBOX_ACCOUNT_POST_WINDOW_SECONDS = 900
+    connection, account = x_account
+    adapter = adapter_for(connection)
+    for text in ("one", "two"):
+        assert adapter.publish(connection, PostRequest(text=text)).post_id
+    with pytest.raises(RetryableError) as failure:
+        adapter.publish(connection, PostRequest(text="three"))
+    assert failure.value.retry_after == pytest.approx(900, abs=5)
+    assert SandboxPost.objects.filter(account=account).count() == 2
+
+    answer = requests.post(
+        f"{settings.SANDBOX_BASE_URL}/twitter/api/2/tweets",
+        json={"text": "four"},
+        headers={"Authorization": f"Bearer {connection.access_token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 429
+    assert answer.json()["type"].endswith("rate-limit-exceeded")
+    assert answer.headers["x-rate-limit-limit"] == "2"
+    assert answer.headers["x-rate-limit-remaining"] == "0"
+    assert int(answer.headers["x-rate-limit-reset"]) == pytest.approx(time.time() + 900, abs=5)
+
+
+def test_another_account_is_not_slowed_by_one_posting_too_fast(
+    sandbox_server, logged_in_client, settings
+):
+    settings.SANDBOX_ACCOUNT_POST_LIMIT = 1
+    olive = connect(logged_in_client, "twitter", username="olive").get()
+    pablo = connect(logged_in_client, "twitter", username="pablo").first()
+    assert olive.pk != pablo.pk
+    assert adapter_for(olive).publish(olive, PostRequest(text="a")).post_id
+    with pytest.raises(RetryableError):
+        adapter_for(olive).publish(olive, PostRequest(text="b"))
+    assert adapter_for(pablo).publish(pablo, PostRequest(text="c")).post_id
+
+
+def test_sandbox_latency_is_the_platforms_setting_plus_minus_jitter(settings):
+    settings.SANDBOX_LATENCY_MS = 300
+    settings.SANDBOX_JITTER_MS = 50
+    settings.SANDBOX_PLATFORM_LATENCY_MS = {"linkedin": 100}
+    waits = [services.latency_seconds("twitter") for _ in range(200)]
+    assert all(0.25 <= wait <= 0.35 for wait in waits)
+    assert max(waits) - min(waits) > 0.05  # jitter actually varies
+    assert all(0.05 <= services.latency_seconds("linkedin") <= 0.15 for _ in range(50))
+    settings.SANDBOX_LATENCY_MS = settings.SANDBOX_JITTER_MS = 0
+    assert services.latency_seconds("twitter") == 0

@@ -792,3 +792,20 @@ def test_retry_skips_an_account_that_still_needs_reconnecting(user, ready, twitt
     mocked.replace(responses.POST, TWEETS, json={"data": {"id": "5"}}, status=201)
     assert services.retry_launch(launch=ready) == ["twitter"]
     assert run_due(ready).status == "completed"
+
+
+def test_a_launch_starts_on_the_first_tick_of_its_second(user, twitter):
+    """Beat ticks every second; a tick at the scheduled instant (not a second later) starts it."""
+    from dropspace.celery import app
+    from launches import tasks
+
+    entry = app.conf.beat_schedule["launches-start-due-launches"]
+    assert entry["schedule"] <= 1.0
+    assert entry["options"]["expires"] <= entry["schedule"]  # ticks never pile up
+    launch = scheduled(user, {"twitter": str(twitter.pk)}, due=False)
+    with time_machine.travel(launch.scheduled_date - timedelta(milliseconds=500), tick=False):
+        assert tasks.start_due_launches() == 0
+    with time_machine.travel(launch.scheduled_date, tick=False):
+        assert tasks.start_due_launches() == 1
+    launch.refresh_from_db()
+    assert launch.status == "running"

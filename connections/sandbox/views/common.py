@@ -34,7 +34,7 @@ class Errors:
     def unauthorized(self):
         return JsonResponse({"error": "invalid_token"}, status=401)
 
-    def rate_limited(self, retry_after: int):
+    def rate_limited(self, retry_after: int, limit: int | None = None):
         response = JsonResponse({"error": "rate_limited"}, status=429)
         response["Retry-After"] = str(retry_after)
         return response
@@ -60,11 +60,17 @@ def api(errors: Errors):
             token = services.authenticate(request.headers.get("Authorization", ""))
             if token is None:
                 return errors.unauthorized()
+            # The platform's round trip (SANDBOX_LATENCY_MS ± SANDBOX_JITTER_MS), outside any
+            # transaction so a slow answer holds no database lock.
+            time.sleep(services.latency_seconds(token.account.platform))
             fault = services.take_fault(token.account)
             if fault is not None:
                 return fault_response(fault, errors)
             request.sandbox_token = token
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except services.PostingTooFast as too_fast:
+                return errors.rate_limited(too_fast.retry_after, limit=too_fast.limit)
 
         return wrapped
 

@@ -37,7 +37,7 @@ class GraphErrors(Errors):
             460,
         )
 
-    def rate_limited(self, retry_after):
+    def rate_limited(self, retry_after, limit=None):
         minutes = max(math.ceil(retry_after / 60), 1)
         usage = json.dumps(
             {

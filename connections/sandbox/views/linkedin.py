@@ -32,7 +32,7 @@ class LinkedInErrors(Errors):
             65601,
         )
 
-    def rate_limited(self, retry_after):
+    def rate_limited(self, retry_after, limit=None):
         response = self._error(
             429,
             "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",

@@ -19,10 +19,11 @@ class RedditErrors(Errors):
     def unauthorized(self):
         return JsonResponse({"message": "Unauthorized", "error": 401}, status=401)
 
-    def rate_limited(self, retry_after):
+    def rate_limited(self, retry_after, limit=None):
         response = JsonResponse({"message": "Too Many Requests", "error": 429}, status=429)
         response["X-Ratelimit-Reset"] = str(retry_after)
         response["X-Ratelimit-Remaining"] = "0"
+        response["X-Ratelimit-Used"] = str(limit or 100)
         return response
 
     def server_error(self):

@@ -28,7 +28,7 @@ class TikTokErrors(Errors):
             "The access token is invalid or not found in the request.",
         )
 
-    def rate_limited(self, retry_after):
+    def rate_limited(self, retry_after, limit=None):
         response = envelope({}, 429, "rate_limit_exceeded", "API rate limit was exceeded.")
         response["Retry-After"] = str(retry_after)
         return response

@@ -26,10 +26,14 @@ class TwitterErrors(Errors):
     def unauthorized(self):
         return self._problem(401, "Unauthorized", "Unauthorized")
 
-    def rate_limited(self, retry_after):
-        reset = {"x-rate-limit-reset": str(int(time.time()) + retry_after)}
+    def rate_limited(self, retry_after, limit=None):
+        headers = {
+            "x-rate-limit-limit": str(limit or 100),
+            "x-rate-limit-remaining": "0",
+            "x-rate-limit-reset": str(int(time.time()) + retry_after),
+        }
         return self._problem(
-            429, "Too Many Requests", "Too Many Requests", f"{PROBLEMS}rate-limit-exceeded", reset
+            429, "Too Many Requests", "Too Many Requests", f"{PROBLEMS}rate-limit-exceeded", headers
         )
 
     def server_error(self):

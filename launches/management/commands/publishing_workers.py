@@ -1,4 +1,4 @@
-"""Print one Celery worker command per publishing queue, with the configured concurrency.
+"""Print one Celery worker command per publishing queue, with the configured pool and concurrency.
 
 Platform rate limits are global, so production runs each platform's queue on its own worker:
     manage.py publishing_workers > Procfile.workers && honcho start -f Procfile.workers
@@ -19,5 +19,6 @@ class Command(BaseCommand):
             concurrency = settings.PUBLISH_CONCURRENCY[platform]
             self.stdout.write(
                 f"worker-{platform}: .venv/bin/celery -A dropspace worker --loglevel=INFO "
-                f"--queues={queue} --concurrency={concurrency} --hostname={platform}@%h"
+                f"--queues={queue} --pool={settings.PUBLISH_WORKER_POOL} "
+                f"--concurrency={concurrency} --hostname={platform}@%h"
             )
