@@ -44,7 +44,8 @@ class ImportView(APIView):
         "(name or id), product_url, user_platform_accounts (key=connection id; …), "
         "dropspace_platforms, one content column per platform (twitter, linkedin, …; tweets "
         "of a thread separated by a --- line), reddit_title, producthunt_title, "
-        "hackernews_title, reddit_subreddits, media_urls (fetched like the API's `media` items of source url). "
+        "hackernews_title, reddit_subreddits, media_urls (fetched like the API's `media` items "
+        "of source url). "
         "A file with more valid rows than IMPORT_INLINE_ROWS (20) is created in the background: "
         "the answer is 202 with status queued, and GET /v1/launches/imports/{import_id} "
         "reports the progress and, when done, every row.",
