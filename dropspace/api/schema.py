@@ -161,4 +161,13 @@ class AutoSchema(openapi.AutoSchema):
             schema["additionalProperties"] = False  # StrictSerializer refuses unknown fields
             if serializer.requires_a_field:
                 schema["anyOf"] = [_given(name, field) for name, field in serializer.fields.items()]
+            if serializer.exactly_one_of:
+                fields = serializer.fields
+                schema["oneOf"] = [_given(name, fields[name]) for name in serializer.exactly_one_of]
+            if serializer.mutually_exclusive:
+                fields = serializer.fields
+                schema["allOf"] = [
+                    {"not": {"allOf": [_given(a, fields[a]), _given(b, fields[b])]}}
+                    for a, b in serializer.mutually_exclusive
+                ]
         return schema
