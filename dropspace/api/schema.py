@@ -75,6 +75,17 @@ def _given(name: str, field) -> dict:
     return {"required": [name]}
 
 
+def _needs_a_field(serializer) -> bool:
+    """Whether a body without any field is refused (so the body itself is required)."""
+    if isinstance(serializer, type):
+        serializer = serializer()
+    return bool(
+        getattr(serializer, "requires_a_field", False)
+        or getattr(serializer, "exactly_one_of", ())
+        or any(field.required for field in getattr(serializer, "fields", {}).values())
+    )
+
+
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "developer.authentication.ApiKeyAuthentication"
     name = "ApiKey"
@@ -137,7 +148,10 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_request_body(self, direction="request"):
         body = super()._get_request_body(direction)
-        if body and getattr(self.get_request_serializer(), "requires_a_field", False):
+        serializer = self.get_request_serializer()
+        # One serializer, or one per media type (JSON and a multipart upload).
+        shapes = serializer.values() if isinstance(serializer, dict) else [serializer]
+        if body and all(_needs_a_field(shape) for shape in shapes):
             body["required"] = True  # an absent body sets no field
         return body
 

@@ -70,6 +70,7 @@ class DemoKey:
 LAUNCH_RULES = [
     "at least 15 minutes from now",  # scheduled_date: the clock
     "is not in platforms",  # a posting target must be one of the launch's platforms
+    "must be a subset of platforms",  # so must media_attach_platforms
     "is not one of your connected accounts",  # user_platform_accounts: the account's connections
     "is only used with",  # custom_content_reddit_title needs custom_content
     "is required when reddit is in platforms",  # ... and custom_content to reddit needs it
