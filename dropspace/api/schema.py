@@ -148,10 +148,12 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_request_body(self, direction="request"):
         body = super()._get_request_body(direction)
+        if not body:
+            return body
         serializer = self.get_request_serializer()
         # One serializer, or one per media type (JSON and a multipart upload).
         shapes = serializer.values() if isinstance(serializer, dict) else [serializer]
-        if body and all(_needs_a_field(shape) for shape in shapes):
+        if all(_needs_a_field(shape) for shape in shapes):
             body["required"] = True  # an absent body sets no field
         return body
 
