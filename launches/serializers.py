@@ -1,6 +1,7 @@
 """API shapes of launches. Shape only: the limits and rules are launches.rules."""
 
-from drf_spectacular.utils import extend_schema_field
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from dropspace.api.serializers import StrictSerializer
@@ -142,28 +143,66 @@ class CustomContentField(serializers.JSONField):
 
 # --- media ------------------------------------------------------------------------------------
 
+# Canonical base64 (RFC 4648 alphabet, padded, at least one byte), optionally as a data: URL.
+BASE64 = (
+    r"^(data:[^,;]*;base64,)?([A-Za-z0-9+/]{4})*"
+    r"([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$"
+)
 
-class MediaItemSerializer(StrictSerializer):
-    """Inline media: fetched from a URL, or raw base64 data. The type is read from the bytes."""
 
-    source = serializers.ChoiceField(choices=["url", "base64"])
-    url = serializers.URLField(
-        required=False, max_length=2048, help_text='source "url": public http(s) URL'
-    )
-    data = serializers.CharField(
-        required=False, trim_whitespace=False, help_text='source "base64": the file, base64'
-    )
+@extend_schema_field({"type": "string", "pattern": BASE64})
+class Base64Field(serializers.CharField):
+    """Base64 exactly as the schema's pattern says (a decoder would skip stray characters)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+        self.validators.append(RegexValidator(BASE64, message="data is not valid base64"))
+
+
+class MediaUrlItemSerializer(StrictSerializer):
+    """Inline media fetched from a public URL. The type is read from the bytes."""
+
+    source = serializers.ChoiceField(choices=["url"])
+    url = serializers.URLField(max_length=2048, help_text="public http(s) URL")
+
+
+class MediaBase64ItemSerializer(StrictSerializer):
+    """Inline media sent as base64 data. The type is read from the bytes."""
+
+    source = serializers.ChoiceField(choices=["base64"])
+    data = Base64Field(help_text="the file, base64 (padded), optionally as a data: URL")
     filename = serializers.CharField(required=False, max_length=255)
     mime_type = serializers.CharField(
         required=False, max_length=100, help_text="informative only: the bytes decide the type"
     )
 
-    def validate(self, attrs):
-        if attrs["source"] == "url" and not attrs.get("url"):
-            raise serializers.ValidationError({"url": 'required with source "url"'})
-        if attrs["source"] == "base64" and not attrs.get("data"):
-            raise serializers.ValidationError({"data": 'required with source "base64"'})
-        return attrs
+
+MEDIA_ITEM_VARIANTS = {"url": MediaUrlItemSerializer, "base64": MediaBase64ItemSerializer}
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="MediaItem",
+        serializers=MEDIA_ITEM_VARIANTS,
+        resource_type_field_name="source",
+    )
+)
+class MediaItemField(serializers.Field):
+    """One inline media item: its ``source`` says which fields it has (oneOf in the schema)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("must be an object")
+        source = data.get("source")
+        variant = MEDIA_ITEM_VARIANTS.get(source) if isinstance(source, str) else None
+        if variant is None:
+            raise serializers.ValidationError({"source": 'source must be "url" or "base64"'})
+        item = variant(data=data)
+        item.is_valid(raise_exception=True)
+        return item.validated_data
+
+    def to_representation(self, value):
+        return value
 
 
 class MediaAssetRefSerializer(StrictSerializer):
@@ -202,10 +241,11 @@ class MediaAssetOutSerializer(serializers.Serializer):
 
 
 class MediaFieldsMixin(serializers.Serializer):
-    media = MediaItemSerializer(
-        many=True,
+    # Optional without allow_null: StrictSerializer reads their null as "not given".
+
+    media = serializers.ListField(
+        child=MediaItemField(),
         required=False,
-        allow_null=True,
         help_text="inline upload, max 10 items (9 images + 1 video); images jpeg/png/webp/gif "
         "<= 5 MB, videos mp4/mov <= 512 MB by URL or 4 MB as base64. Replaces the launch's "
         "media. Mutually exclusive with media_assets",
@@ -213,20 +253,17 @@ class MediaFieldsMixin(serializers.Serializer):
     media_assets = MediaAssetRefSerializer(
         many=True,
         required=False,
-        allow_null=True,
         help_text="assets from your media library (by id), in order. Replaces the launch's "
         "media. Mutually exclusive with media",
     )
     media_attach_platforms = serializers.ListField(
         child=serializers.ChoiceField(choices=rules.PLATFORMS),
         required=False,
-        allow_null=True,
         help_text="platforms that get the media (subset of platforms); inferred when omitted",
     )
     media_mode = serializers.ChoiceField(
         choices=["images", "video"],
         required=False,
-        allow_null=True,
         help_text="inferred from the media when omitted (video when there is one)",
     )
 
@@ -304,6 +341,8 @@ class ProductUrlField(serializers.CharField):
 class LaunchCreateSerializer(StrictSerializer, PostingTargetsMixin, MediaFieldsMixin):
     """Create a launch: AI-written content, or your own (platform_contents or custom_content)."""
 
+    mutually_exclusive = (("platform_contents", "custom_content"), ("media", "media_assets"))
+
     title = _text(help_text="launch title (1-200 characters)")
     product_description = _text(help_text="1-2,000 characters")
     platforms = PlatformListField(help_text=f"1-9 of: {', '.join(rules.PLATFORMS)}")
@@ -328,6 +367,7 @@ class LaunchUpdateSerializer(StrictSerializer, PostingTargetsMixin, MediaFieldsM
     """Update a launch: send only the fields to change (at least one)."""
 
     requires_a_field = True
+    mutually_exclusive = (("media", "media_assets"),)
 
     name = _text(required=False, help_text="max 200 characters")
     status = serializers.ChoiceField(choices=REQUESTABLE_STATUSES, required=False)

@@ -1,14 +1,33 @@
 """API shapes of planning: the import request and report, the analytics summary."""
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dropspace.api.serializers import StrictSerializer
 from launches.models import Platform
 from planning import analytics
+from planning.importing.parse import COLUMNS
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "one launch: the file's columns as keys (any JSON value; each row's "
+        "values are checked and reported per row)",
+        "properties": {column: {} for column in COLUMNS},
+        "additionalProperties": False,
+        "anyOf": [{"required": ["title"]}, {"required": ["name"]}],
+    }
+)
+class ImportRowField(serializers.DictField):
+    """A row as an object: only the columns a file may have (an unknown one refuses the file)."""
 
 
 class ImportRequestSerializer(StrictSerializer):
     """A file's text (CSV or JSON) or the launches as JSON objects; the columns are the same."""
+
+    exactly_one_of = ("content", "launches")
 
     format = serializers.ChoiceField(
         choices=["csv", "json"], required=False, help_text="default: csv for content"
@@ -17,19 +36,16 @@ class ImportRequestSerializer(StrictSerializer):
         required=False, trim_whitespace=False, help_text="the file's text (UTF-8)"
     )
     launches = serializers.ListField(
-        child=serializers.DictField(),
+        child=ImportRowField(),
         required=False,
+        allow_empty=False,
+        max_length=settings.IMPORT_MAX_ROWS,
         help_text="the rows as objects (instead of content)",
     )
     filename = serializers.CharField(required=False, max_length=255, default="")
     dry_run = serializers.BooleanField(
         required=False, default=False, help_text="check every row, create nothing"
     )
-
-    def validate(self, attrs):
-        if ("content" in attrs) == ("launches" in attrs):
-            raise serializers.ValidationError({"content": "send content or launches (one)"})
-        return attrs
 
 
 class ImportUploadSerializer(StrictSerializer):

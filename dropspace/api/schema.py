@@ -75,6 +75,17 @@ def _given(name: str, field) -> dict:
     return {"required": [name]}
 
 
+def _needs_a_field(serializer) -> bool:
+    """Whether a body without any field is refused (so the body itself is required)."""
+    if isinstance(serializer, type):
+        serializer = serializer()
+    return bool(
+        getattr(serializer, "requires_a_field", False)
+        or getattr(serializer, "exactly_one_of", ())
+        or any(field.required for field in getattr(serializer, "fields", {}).values())
+    )
+
+
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "developer.authentication.ApiKeyAuthentication"
     name = "ApiKey"
@@ -181,7 +192,12 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_request_body(self, direction="request"):
         body = super()._get_request_body(direction)
-        if body and getattr(self.get_request_serializer(), "requires_a_field", False):
+        if not body:
+            return body
+        serializer = self.get_request_serializer()
+        # One serializer, or one per media type (JSON and a multipart upload).
+        shapes = serializer.values() if isinstance(serializer, dict) else [serializer]
+        if all(_needs_a_field(shape) for shape in shapes):
             body["required"] = True  # an absent body sets no field
         return body
 
@@ -205,4 +221,13 @@ class AutoSchema(openapi.AutoSchema):
             schema["additionalProperties"] = False  # StrictSerializer refuses unknown fields
             if serializer.requires_a_field:
                 schema["anyOf"] = [_given(name, field) for name, field in serializer.fields.items()]
+            if serializer.exactly_one_of:
+                fields = serializer.fields
+                schema["oneOf"] = [_given(name, fields[name]) for name in serializer.exactly_one_of]
+            if serializer.mutually_exclusive:
+                fields = serializer.fields
+                schema["allOf"] = [
+                    {"not": {"allOf": [_given(a, fields[a]), _given(b, fields[b])]}}
+                    for a, b in serializer.mutually_exclusive
+                ]
         return schema

@@ -20,9 +20,17 @@ class StrictSerializer(serializers.Serializer):
 
     ``requires_a_field``: the body must set at least one field (null "not given" ones do not
     count); the view refuses an empty one, and the schema says so.
+
+    ``exactly_one_of``: fields of which the body must set exactly one (null "not given" ones do
+    not count); refused here and stated in the schema as a oneOf, so the two cannot drift.
+
+    ``mutually_exclusive``: pairs of fields a body may not both set, stated in the schema (the
+    service refuses them, with every other problem of the request in the same answer).
     """
 
     requires_a_field = False
+    exactly_one_of: tuple[str, ...] = ()
+    mutually_exclusive: tuple[tuple[str, str], ...] = ()
 
     def get_fields(self):
         fields = super().get_fields()
@@ -49,7 +57,11 @@ class StrictSerializer(serializers.Serializer):
             }
             if not_strings:
                 raise serializers.ValidationError(not_strings)
-        return super().to_internal_value(data)
+        attrs = super().to_internal_value(data)
+        if self.exactly_one_of and sum(name in attrs for name in self.exactly_one_of) != 1:
+            message = f"send {' or '.join(self.exactly_one_of)} (one)"
+            raise serializers.ValidationError({self.exactly_one_of[0]: message})
+        return attrs
 
 
 def _not_a_string(field, value) -> str | None:

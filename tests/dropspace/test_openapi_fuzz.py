@@ -70,8 +70,27 @@ class DemoKey:
 LAUNCH_RULES = [
     "at least 15 minutes from now",  # scheduled_date: the clock
     "is not in platforms",  # a posting target must be one of the launch's platforms
+    "must be a subset of platforms",  # so must media_attach_platforms
     "is not one of your connected accounts",  # user_platform_accounts: the account's connections
     "is only used with",  # custom_content_reddit_title needs custom_content
+    "is required when reddit is in platforms",  # ... and custom_content to reddit needs it
+    # Inline media: what the bytes are, or what the URL's server answers.
+    "UPLOAD_001",  # the (well-formed) base64 or the fetched file is not an allowed image/video
+    "could not fetch",  # source "url": the host does not answer
+    "answered HTTP",  # source "url": the host answers 4xx/5xx
+]
+# A file (``content``, or the multipart upload) is read by the server: what its columns and rows
+# are cannot be in the schema. (``launches``, the same rows as objects, is described exactly, so
+# a request with it gets no allowance.)
+IMPORT_FILE_RULES = [
+    "unknown column",
+    "needs a title column",
+    "has no launches in it",
+    "cannot be read",
+    "is not UTF-8 text",
+    "more values than the header",
+    "must be a list of launch objects",
+    "launches; import at most",
 ]
 STATEFUL_RULES = {
     ("POST", "/v1/launches"): LAUNCH_RULES,
@@ -118,8 +137,16 @@ def demo(db, plan_limits, dns, make_platform_connection):
     DEMO_KEY.clear()
 
 
+def sends_a_file(case) -> bool:
+    if case.media_type and case.media_type.startswith("multipart/"):
+        return True
+    return isinstance(case.body, dict) and "content" in case.body
+
+
 def refused_by_a_stateful_rule(case, response) -> bool:
     fragments = STATEFUL_RULES.get((case.operation.method.upper(), case.operation.path), [])
+    if case.operation.path == "/v1/launches/import" and sends_a_file(case):
+        fragments = IMPORT_FILE_RULES
     if response.status_code != 400 or not fragments:
         return False
     message = str(response.json()["error"])

@@ -46,7 +46,9 @@ def sandboxed(settings, live_server, no_real_http, monkeypatch):
 
 def sandbox_connection(person, platform: str) -> tuple[Connection, int]:
     """A sandbox connection and the id of the sandbox account whose feed shows its posts."""
-    account = sandbox.sign_in(platform=platform, username="olive")
+    # As the consent page does for a signed-in person: the sandbox account (and its feed and
+    # media) is theirs.
+    account = sandbox.sign_in(platform=platform, username="olive", person=person)
     token = sandbox.issue_token(account)
     target = account.children.first() if platform == "instagram" else account
     connection = Connection.objects.create(

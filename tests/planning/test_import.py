@@ -90,13 +90,8 @@ def test_re_uploading_the_same_file_creates_nothing_twice(user, olive):
     assert third.report[0]["status"] == "created"
 
 
-def test_each_row_meets_the_monthly_limit(user, settings):
-    # The limit as the launch services read it: LAUNCHES_PER_MONTH, or the default plan's
-    # launches_per_month once billing meters launches.
-    settings.LAUNCHES_PER_MONTH = 2
-    settings.BILLING_PLANS = {
-        getattr(settings, "DEFAULT_PLAN", "starter"): {"launches_per_month": 2}
-    }
+def test_each_row_meets_the_monthly_limit(user, plan_limits):
+    plan_limits(launches_per_month=2)  # the default plan's limit, as billing meters it
     text = "title,description,platforms\n" + "".join(
         f"Launch {n},Acme number {n}.,linkedin\n" for n in range(3)
     )
