@@ -198,6 +198,8 @@ def _tiktok_media(launch: Launch, media: list[dict]) -> list[dict]:
 
 
 def _reddit_media(launch: Launch, media: list[dict]) -> list[dict]:
+    if not media:
+        return []  # no media attached to Reddit: a text post, whatever the launch's mode
     if launch.media_mode == "video" and not (_videos(media) and _has_thumbnail(media)):
         return [rules.problem("media_assets", "reddit video mode needs a video and a thumbnail")]
     if launch.media_mode == "images" and not _images(media):

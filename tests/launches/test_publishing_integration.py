@@ -4,6 +4,7 @@ broker, PostgreSQL, and the sandbox platforms served by the live server.
 Runs when DATABASE_URL (PostgreSQL) and REDIS_URL are set, as in CI.
 """
 
+import base64
 import contextlib
 import os
 import re
@@ -27,9 +28,11 @@ from connections.sandbox import services as sandbox
 from connections.sandbox.models import SandboxAccount, SandboxPost
 from dropspace.celery import app
 from dropspace.testing import Receiver
+from launches import services as launch_services
 from launches.models import Launch, PostingLog
 from launches.publishing import services
 from tests.launches.factories import LaunchFactory
+from tests.media.files import image_bytes
 from webhooks import services as webhook_services
 from webhooks.models import Event
 
@@ -44,7 +47,6 @@ pytestmark = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORMS = ["twitter", "linkedin", "facebook", "reddit", "instagram", "tiktok"]
-IMAGE = "https://cdn.example/launch.jpg"
 
 
 @pytest.fixture
@@ -61,7 +63,21 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def sandbox_server(settings, live_server):
+def shared_media(settings, tmp_path):
+    """Media in files both this process (the live server) and the worker subprocess read."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def sandbox_server(settings, live_server, shared_media):
     settings.PLATFORM_CREDENTIALS = {
         name: {"client_id": "", "client_secret": ""} for name in PLATFORMS
     }
@@ -97,6 +113,8 @@ def worker(sandbox_server, redis_broker, tmp_path):
         "REDIS_URL": settings.REDIS_URL,
         "SANDBOX_ENABLED": "true",
         "SANDBOX_BASE_URL": settings.SANDBOX_BASE_URL,
+        "SITE_URL": sandbox_server.url,  # media URLs the sandbox pulls point at the live server
+        "MEDIA_ROOT": str(settings.STORAGES["media"]["OPTIONS"]["location"]),
         "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "x"),
         "PUBLISH_PENDING_CHECK_MAX_SECONDS": "1",
@@ -180,7 +198,7 @@ def accounts(sandbox_server, logged_in_client):
 
 
 def six_platform_launch(user, accounts) -> Launch:
-    return LaunchFactory(
+    launch = LaunchFactory(
         owner=user,
         status="trigger",
         platforms=PLATFORMS,
@@ -201,9 +219,16 @@ def six_platform_launch(user, accounts) -> Launch:
                 "tiktok_settings": {"privacy_level": "SELF_ONLY"},
             },
         },
-        media_assets=[{"url": IMAGE, "type": "image", "content_type": "image/jpeg"}],
-        media_attach_platforms=["instagram", "tiktok"],
         user_platform_accounts={key: str(c.pk) for key, c in accounts.items()},
+    )
+    image = base64.b64encode(image_bytes("JPEG", size=(320, 320))).decode()
+    return launch_services.update_launch(
+        launch=launch,
+        by=user,
+        changes={
+            "media": [{"source": "base64", "data": image, "filename": "launch.jpg"}],
+            "media_attach_platforms": ["instagram", "tiktok"],
+        },
     )
 
 
