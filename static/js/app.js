@@ -105,9 +105,33 @@
     });
   });
 
+  // On phones tables stack into rows (app.css); each cell shows its column name from
+  // data-label. Cells a template left unlabelled take the text of their column's header.
+  function labelTableCells(root) {
+    var tables = root.matches && root.matches("table.table") ? [root] : [];
+    var closest = root.closest ? root.closest("table.table") : null;
+    if (closest) tables.push(closest);
+    root.querySelectorAll("table.table").forEach(function (t) { tables.push(t); });
+    tables.forEach(function (table) {
+      var headers = table.querySelectorAll(":scope > thead > tr:first-child > th");
+      if (!headers.length) return;
+      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          var header = headers[column];
+          column += cell.colSpan || 1;
+          if (cell.tagName !== "TD" || cell.hasAttribute("data-label") || cell.colSpan > 1) return;
+          var label = header ? header.textContent.trim() : "";
+          if (label && !header.querySelector(".visually-hidden")) cell.setAttribute("data-label", label);
+        });
+      });
+    });
+  }
+
   function enhance(root) {
     enhanceAlerts(root);
     revealJsOnly(root);
+    labelTableCells(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
