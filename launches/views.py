@@ -375,7 +375,6 @@ def _panel_context(launch: Launch, user) -> dict:
         "kits": dashboard.guided_kits(launch, logs),
         "manual_posts": dashboard.manual_posts(launch, logs),
         "writers": dashboard.writers(launch),
-        "platform_labels": [LABELS.get(p, p) for p in launch.platforms],
         "can_publish": launch.status in publishing.PUBLISHABLE,
         "can_schedule": launch.status in dashboard.SCHEDULABLE,
         "can_cancel": launch.can_become(Launch.Status.CANCELLED),

@@ -84,7 +84,8 @@ def assert_on_screen(page, locator):
     expect(locator).to_be_visible()
     box = locator.bounding_box()
     inner_width = page.evaluate("window.innerWidth")
-    assert box["x"] >= 0 and box["x"] + box["width"] <= inner_width, box
+    assert box["x"] >= 0, box
+    assert box["x"] + box["width"] <= inner_width, box
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
