@@ -59,3 +59,23 @@ def platform_logo(platform: str, size: int = 18, decorative: bool = False):
         "" if decorative else format_html("<title>{}</title>", name),
         mark_safe(shapes),  # noqa: S308 -- shapes of an SVG file we ship, never user input
     )
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key) or {}
+
+
+@register.simple_tag
+def fold_text(text: str, fold: int | None = None):
+    """The text as the platform's feed shows it: cut at the last whole word before ``fold``
+    characters, the rest behind "…see more" (shown whole when JavaScript is off)."""
+    if not fold or len(text) <= fold:
+        return text
+    cut = text.rfind(" ", 0, fold)
+    cut = cut if cut > fold // 2 else fold
+    return format_html(
+        '{}<span class="pp-rest">{}</span><button type="button" class="pp-more">…see more</button>',
+        text[:cut],
+        text[cut:],
+    )
