@@ -18,6 +18,7 @@ from webhooks import services as webhook_services
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-123"
 WIDTHS = {"desktop": 1280, "phone": 390}
+LONG_POST = " ".join(["Shipping notes nobody reads are a tax on every release."] * 8)
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,7 +61,16 @@ def account(db, dns):
         events=["launch.completed", "launch.failed", "post.published"],
     )
     persona_services.create_persona(owner=person, name="Founder voice")
+    make_connection(person, "twitter", username="pat_ships", display_name="Pat Ships")
     return person, launch
+
+
+def make_connection(owner, platform, **fields):
+    from connections.models import Connection
+
+    return Connection.objects.create(
+        owner=owner, platform=platform, entity_id=f"{platform}-1", access_token="token", **fields
+    )
 
 
 def log_in(page, live_server):
@@ -101,9 +111,23 @@ def test_launch_list_and_editor_fit(live_server, account, width):
         assert_fits(page, "launch-editor", width)
         assert_on_screen(page, page.get_by_role("tab", name=re.compile("LinkedIn")))
         assert_on_screen(page, page.locator("textarea[name=twitter-thread]").first)
-        assert_on_screen(page, page.get_by_label(re.compile("Preview on Twitter")))
+        assert_on_screen(page, page.get_by_label("Preview on Twitter / X"))
+
+        preview = page.get_by_label("Preview on Twitter / X")
+        expect(preview.locator(".pp-tweet")).to_have_count(
+            len(launch.platform_contents["twitter"]["thread"])
+        )
+        expect(preview.locator(".pp-handle").first).to_have_text("@pat_ships · now")
 
         page.goto(f"{live_server.url}/launches/{launch.pk}/?tab=linkedin")
+        linkedin = page.locator("#panel-linkedin")
+        linkedin.locator("textarea[data-preview=linkedin-content]").fill(LONG_POST)
+        card = page.get_by_label("Preview on LinkedIn")
+        more = card.get_by_role("button", name="…see more")
+        assert_on_screen(page, more)
+        expect(card.locator(".pp-rest")).to_be_hidden()
+        more.click()
+        expect(card.locator(".pp-rest")).to_be_visible()
         assert_fits(page, "launch-editor-linkedin", width)
 
 
