@@ -128,7 +128,43 @@
     });
   }
 
+  // The launch page is long on a phone: its secondary sections ([data-phone-collapse]) fold to
+  // their heading, a button that opens them. A section with an error, or the one the address
+  // points at, stays open; one a person opened stays open when htmx swaps it in again.
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width: 640px)") : { matches: false };
+  var openedSections = {};
+
+  function collapseOnPhones(root) {
+    if (!PHONE.matches) return;
+    var sections = Array.prototype.slice.call(root.querySelectorAll("[data-phone-collapse]"));
+    if (root.matches && root.matches("[data-phone-collapse]")) sections.push(root);
+    sections.forEach(function (section) {
+      var heading = section.querySelector("h2");
+      if (!heading || section.hasAttribute("data-collapsible")) return;
+      section.setAttribute("data-collapsible", "");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "collapse-toggle";
+      button.textContent = heading.textContent.trim();
+      heading.textContent = "";
+      heading.appendChild(button);
+      function show(open) {
+        section.classList.toggle("is-collapsed", !open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      var keepOpen = openedSections[section.id] || location.hash === "#" + section.id ||
+        section.querySelector(".field-error, [aria-invalid=true], .alert-error");
+      show(Boolean(keepOpen));
+      button.addEventListener("click", function () {
+        var open = section.classList.contains("is-collapsed");
+        openedSections[section.id] = open;
+        show(open);
+      });
+    });
+  }
+
   function enhance(root) {
+    collapseOnPhones(root);
     enhanceAlerts(root);
     revealJsOnly(root);
     labelTableCells(root);

@@ -119,6 +119,16 @@ def test_launch_list_and_editor_fit(live_server, account, width):
         )
         expect(preview.locator(".pp-handle").first).to_have_text("@pat_ships · now")
 
+        media = page.get_by_role("button", name="Media", exact=True)
+        if width == WIDTHS["phone"]:  # secondary sections fold to their heading on a phone
+            expect(media).to_have_attribute("aria-expanded", "false")
+            expect(page.get_by_text("Drop images or videos here")).to_be_hidden()
+            media.click()
+            expect(page.get_by_text("Drop images or videos here")).to_be_visible()
+        else:
+            expect(media).to_have_count(0)
+            expect(page.get_by_text("Drop images or videos here")).to_be_visible()
+
         page.goto(f"{live_server.url}/launches/{launch.pk}/?tab=linkedin")
         linkedin = page.locator("#panel-linkedin")
         linkedin.locator("textarea[data-preview=linkedin-content]").fill(LONG_POST)
