@@ -157,6 +157,50 @@ def test_settings_tables_fit(live_server, account, width):
             "personas": "/personas/",
             "connections": "/connections/",
             "billing": "/billing/",
+            "calendar": "/calendar/",
+            "analytics": "/analytics/",
+            "media": "/media/",
+            "profile": "/settings/",
         }.items():
             page.goto(f"{live_server.url}{path}")
             assert_fits(page, name, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_persona_sample_tabs_and_webhook_detail_fit(live_server, account, width):
+    person, _ = account
+    persona = person.personas.get()
+    endpoint = person.webhook_endpoints.get()
+    with browser_at(width) as page:
+        log_in(page, live_server)
+        page.goto(f"{live_server.url}/personas/{persona.pk}/")
+        assert_fits(page, "persona-detail", width)
+        for tab in page.get_by_role("tab").all():
+            assert_on_screen(page, tab)  # the sample tabs wrap, none cut off at the right
+        page.goto(f"{live_server.url}/webhooks/{endpoint.pk}/")
+        assert_fits(page, "webhook-detail", width)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_keyboard_focus_ring_is_thick_and_in_the_focus_colour(live_server, account, scheme):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_context(
+                viewport={"width": 390, "height": 900}, color_scheme=scheme
+            ).new_page()
+            log_in(page, live_server)
+            page.goto(f"{live_server.url}/settings/api-keys/")
+            page.keyboard.press("Tab")  # the skip link
+            page.keyboard.press("Tab")
+            ring = page.evaluate(
+                "(() => { const s = getComputedStyle(document.activeElement);"
+                " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; })()"
+            )
+            page.screenshot(path=f"/tmp/dropspace-responsive-focus-{scheme}.png")
+        finally:
+            browser.close()
+    style, width, colour = ring
+    assert style == "solid"
+    assert width >= 3
+    assert colour == {"light": "rgb(91, 75, 240)", "dark": "rgb(160, 149, 255)"}[scheme]
