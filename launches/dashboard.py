@@ -306,3 +306,33 @@ def _chart(numbers: list[tuple[str, float]]) -> dict | None:
         "value_x": LABEL_WIDTH + BAR_WIDTH + 6,
         "width": LABEL_WIDTH + BAR_WIDTH + 60,
     }
+
+
+# --- previews ---------------------------------------------------------------------------------
+
+HANDLE_PREFIX = {"twitter": "@", "instagram": "", "tiktok": "@", "reddit": "u/"}
+
+
+def preview_identities(launch: Launch, user) -> dict[str, dict]:
+    """Per platform, who the preview shows as the author: the account the launch posts through
+    (the chosen one, else the person's first account there), else the person themself."""
+    chosen = {str(v) for v in (launch.user_platform_accounts or {}).values()}
+    mine = [
+        c
+        for c in connection_selectors.connections_visible_to(user)
+        if c.platform in launch.platforms
+    ]
+    fallback = user.name or user.email.split("@")[0]
+    identities = {}
+    for platform in launch.platforms:
+        own = [c for c in mine if c.platform == platform]
+        connection = next((c for c in own if str(c.pk) in chosen), own[0] if own else None)
+        name = (person_name(connection) if connection else "") or fallback
+        username = connection.username if connection else ""
+        prefix = HANDLE_PREFIX.get(platform)
+        identities[platform] = {
+            "name": name,
+            "handle": f"{prefix}{username}" if username and prefix is not None else "",
+            "initial": name[:1].upper(),
+        }
+    return identities

@@ -78,6 +78,7 @@ def _add_form_errors(form, exc: ApiError) -> None:
 def launch_detail(request, launch_id):
     launch = selectors.get_launch_for_user(request.user, launch_id, with_logs=True)
     context = _editor_context(launch, tab=request.GET.get("tab"))
+    context["identities"] = dashboard.preview_identities(launch, request.user)
     context["personas"] = selectors.personas_for(request.user)
     return render(request, "launches/detail.html", _full_page_context(context, request.user))
 
@@ -270,6 +271,7 @@ def _render_editor(
     request, launch, *, problems=(), notice="", tab=None, confirm=None, unsaved=False
 ):
     context = _editor_context(launch, problems=problems, notice=notice, tab=tab)
+    context["identities"] = dashboard.preview_identities(launch, request.user)
     context["confirm"] = confirm
     context["unsaved"] = unsaved  # the problems stopped a save: what is shown was typed
     context["personas"] = selectors.personas_for(request.user)
@@ -321,6 +323,10 @@ def _has_logs(launch: Launch) -> bool:
     return hasattr(launch, "_prefetched_objects_cache")
 
 
+# Where each feed cuts a post with "…see more" (characters). X shows a tweet whole.
+PREVIEW_FOLDS = {"linkedin": 210, "facebook": 480, "instagram": 125}
+
+
 def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
     """What the editor shows for one platform: its content, limits and errors."""
     entry = launch.platform_contents.get(platform) or {}
@@ -334,6 +340,7 @@ def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
     return {
         "platform": platform,
         "label": LABELS[platform],
+        "fold": PREVIEW_FOLDS.get(platform),
         "guided": platform in GUIDED,
         "entry": entry,
         "limit": rule.content_max,
@@ -375,7 +382,6 @@ def _panel_context(launch: Launch, user) -> dict:
         "kits": dashboard.guided_kits(launch, logs),
         "manual_posts": dashboard.manual_posts(launch, logs),
         "writers": dashboard.writers(launch),
-        "platform_labels": [LABELS.get(p, p) for p in launch.platforms],
         "can_publish": launch.status in publishing.PUBLISHABLE,
         "can_schedule": launch.status in dashboard.SCHEDULABLE,
         "can_cancel": launch.can_become(Launch.Status.CANCELLED),

@@ -105,9 +105,69 @@
     });
   });
 
+  // On phones tables stack into rows (app.css); each cell shows its column name from
+  // data-label. Cells a template left unlabelled take the text of their column's header.
+  function labelTableCells(root) {
+    var tables = root.matches && root.matches("table.table") ? [root] : [];
+    var closest = root.closest ? root.closest("table.table") : null;
+    if (closest) tables.push(closest);
+    root.querySelectorAll("table.table").forEach(function (t) { tables.push(t); });
+    tables.forEach(function (table) {
+      var headers = table.querySelectorAll(":scope > thead > tr:first-child > th");
+      if (!headers.length) return;
+      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          var header = headers[column];
+          column += cell.colSpan || 1;
+          if (cell.tagName !== "TD" || cell.hasAttribute("data-label") || cell.colSpan > 1) return;
+          var label = header ? header.textContent.trim() : "";
+          if (label && !header.querySelector(".visually-hidden")) cell.setAttribute("data-label", label);
+        });
+      });
+    });
+  }
+
+  // The launch page is long on a phone: its secondary sections ([data-phone-collapse]) fold to
+  // their heading, a button that opens them. A section with an error, or the one the address
+  // points at, stays open; one a person opened stays open when htmx swaps it in again.
+  var PHONE = window.matchMedia ? window.matchMedia("(max-width: 640px)") : { matches: false };
+  var openedSections = {};
+
+  function collapseOnPhones(root) {
+    if (!PHONE.matches) return;
+    var sections = Array.prototype.slice.call(root.querySelectorAll("[data-phone-collapse]"));
+    if (root.matches && root.matches("[data-phone-collapse]")) sections.push(root);
+    sections.forEach(function (section) {
+      var heading = section.querySelector("h2");
+      if (!heading || section.hasAttribute("data-collapsible")) return;
+      section.setAttribute("data-collapsible", "");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "collapse-toggle";
+      button.textContent = heading.textContent.trim();
+      heading.textContent = "";
+      heading.appendChild(button);
+      function show(open) {
+        section.classList.toggle("is-collapsed", !open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      var keepOpen = openedSections[section.id] || location.hash === "#" + section.id ||
+        section.querySelector(".field-error, [aria-invalid=true], .alert-error");
+      show(Boolean(keepOpen));
+      button.addEventListener("click", function () {
+        var open = section.classList.contains("is-collapsed");
+        openedSections[section.id] = open;
+        show(open);
+      });
+    });
+  }
+
   function enhance(root) {
+    collapseOnPhones(root);
     enhanceAlerts(root);
     revealJsOnly(root);
+    labelTableCells(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -80,9 +80,9 @@ def test_launch_editor_in_a_real_browser(live_server, person):
         page.get_by_role("button", name="Add tweet").click()
         page.locator("textarea[name=twitter-thread]").nth(1).fill("second tweet")
         page.get_by_role("button", name="Move tweet up").nth(1).click()
-        expect(page.locator("[data-preview-of=twitter-thread] .preview-tweet").first).to_have_text(
-            "second tweet"
-        )
+        expect(
+            page.locator("[data-preview-of=twitter-thread] .pp-tweet .pp-text").first
+        ).to_have_text("second tweet")
 
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_text("Saved.")).to_be_visible()

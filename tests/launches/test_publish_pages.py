@@ -485,7 +485,12 @@ def test_one_header_with_one_status_badge_the_facts_and_the_actions(
     assert html.count("badge-scheduled") == 1  # the launch's status, once, in the header
     assert "badge-scheduled" in header
     assert "Jan 10, 2099 09:30 EST" in header  # the scheduled time in the person's timezone
-    assert '<span class="chip">Twitter / X</span><span class="chip">Hacker News</span>' in header
+    chips = re.findall(
+        r'<span class="chip platform-chip"><svg class="platform-logo platform-logo-(\w+)"'
+        r'[^>]*aria-hidden="true">.*?</svg>([^<]+)</span>',
+        header,
+    )
+    assert chips == [("twitter", "Twitter / X"), ("hackernews", "Hacker News")]
     assert "the offline writer, you" in header  # who wrote the content
     for action in ("Publish now", "Reschedule…", "Unschedule", "Cancel launch", "Delete"):
         assert action in header, action

@@ -184,7 +184,9 @@ def test_list_filter_and_platforms_in_words(logged_in_client, user):
     page = logged_in_client.get("/launches/").content.decode()
     assert '<option value="trigger">Ready to publish</option>' in page
     assert '<option value="manual">Ready to post yourself</option>' in page
-    assert '<span class="tag">Product Hunt</span>' in page
+    # each platform is its logo, named for screen readers and in a tooltip
+    assert 'role="img" aria-label="Product Hunt"><title>Product Hunt</title>' in page
+    assert 'class="platform-logo platform-logo-linkedin"' in page
     assert ">trigger<" not in page
     assert "Ready to publish</span>" in page  # the row's badge
 

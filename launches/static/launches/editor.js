@@ -83,6 +83,32 @@
     field.setAttribute("aria-invalid", used > limit ? "true" : "false");
   }
 
+  // The same fold as the fold_text tag: cut at the last whole word, the rest behind "see more".
+  function foldInto(target, text, fold) {
+    target.textContent = "";
+    var handle = target.dataset.handle;
+    if (handle) {
+      var strong = document.createElement("strong");
+      strong.className = "pp-inline-handle";
+      strong.textContent = handle;
+      target.append(strong, " ");
+    }
+    if (!fold || text.length <= fold) {
+      target.append(text);
+      return;
+    }
+    var cut = text.lastIndexOf(" ", fold);
+    if (cut <= fold / 2) cut = fold;
+    var rest = document.createElement("span");
+    rest.className = "pp-rest";
+    rest.textContent = text.slice(cut);
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "pp-more";
+    more.textContent = "…see more";
+    target.append(text.slice(0, cut), rest, more);
+  }
+
   function updatePreview(field) {
     var key = field.dataset.preview;
     if (!key) return;
@@ -90,17 +116,27 @@
     var target = root.querySelector('[data-preview-of="' + key + '"]');
     if (!target) return;
     if (key === "twitter-thread") {
-      target.innerHTML = "";
+      // one row per tweet, copied from the first so avatar, name and handle stay
+      var model = target.querySelector(".pp-tweet");
+      if (!model) return;
+      model = model.cloneNode(true);
+      target.textContent = "";
       root.querySelectorAll('textarea[name="twitter-thread"]').forEach(function (tweet) {
-        var div = document.createElement("div");
-        div.className = "preview-tweet";
-        div.textContent = tweet.value;
-        target.appendChild(div);
+        var row = model.cloneNode(true);
+        row.querySelector(".pp-text").textContent = tweet.value;
+        target.appendChild(row);
       });
     } else {
-      target.textContent = field.value;
+      var card = target.closest(".post-preview");
+      var fold = card && target.classList.contains("pp-body") ? parseInt(card.dataset.fold, 10) : 0;
+      foldInto(target, field.value, fold || 0);
     }
   }
+
+  document.addEventListener("click", function (event) {
+    var more = event.target.closest(".pp-more");
+    if (more) more.closest(".post-preview").classList.add("is-expanded");
+  });
 
   function renumber(thread) {
     var tweets = thread.querySelectorAll("[data-tweet]");

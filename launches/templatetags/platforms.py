@@ -1,0 +1,81 @@
+"""``{% platform_logo "twitter" %}``: a platform's logo, inline, with its accessible name."""
+
+import re
+from functools import cache
+
+from django import template
+from django.contrib.staticfiles import finders
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from dropspace import wording
+
+register = template.Library()
+
+VIEWBOX = re.compile(r'viewBox="([^"]+)"')
+SHAPES = re.compile(r"<(?:path|circle|rect|polygon)\b[^>]*/>")
+
+
+@cache
+def logo_shapes(platform: str) -> tuple[str, str] | None:
+    """(viewBox, shapes) of static/platforms/<platform>.svg, read once per process."""
+    path = finders.find(f"platforms/{platform}.svg")
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as svg:
+        source = svg.read()
+    viewbox = VIEWBOX.search(source)
+    return (viewbox.group(1) if viewbox else "0 0 24 24", "".join(SHAPES.findall(source)))
+
+
+@register.simple_tag
+def platform_logo(platform: str, size: int = 18, decorative: bool = False):
+    """The logo as inline SVG. With its name as the image's label, or, ``decorative=True``
+    beside a visible name, hidden from screen readers so the name is not read twice.
+    An unknown platform gets its name's initial in a circle, never a broken image."""
+    name = wording.PLATFORM_NAMES.get(platform, platform)
+    label = (
+        mark_safe('aria-hidden="true"')
+        if decorative
+        else format_html('role="img" aria-label="{}"', name)
+    )
+    logo = logo_shapes(platform)
+    if logo is None:
+        return format_html(
+            '<span class="platform-logo platform-logo-unknown" {} style="--size:{}px">{}</span>',
+            label,
+            size,
+            name[:1].upper(),
+        )
+    viewbox, shapes = logo
+    return format_html(
+        '<svg class="platform-logo platform-logo-{}" viewBox="{}" width="{}" height="{}" '
+        'fill="currentColor" focusable="false" {}>{}{}</svg>',
+        platform,
+        viewbox,
+        size,
+        size,
+        label,
+        "" if decorative else format_html("<title>{}</title>", name),
+        mark_safe(shapes),  # noqa: S308 -- shapes of an SVG file we ship, never user input
+    )
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key) or {}
+
+
+@register.simple_tag
+def fold_text(text: str, fold: int | None = None):
+    """The text as the platform's feed shows it: cut at the last whole word before ``fold``
+    characters, the rest behind "…see more" (shown whole when JavaScript is off)."""
+    if not fold or len(text) <= fold:
+        return text
+    cut = text.rfind(" ", 0, fold)
+    cut = cut if cut > fold // 2 else fold
+    return format_html(
+        '{}<span class="pp-rest">{}</span><button type="button" class="pp-more">…see more</button>',
+        text[:cut],
+        text[cut:],
+    )

@@ -1,0 +1,74 @@
+"""The editor's per-platform previews and the platform logos, through the pages."""
+
+import re
+
+from launches.templatetags.platforms import fold_text, platform_logo
+from tests.launches.factories import LaunchFactory
+
+LONG = "Shipping notes nobody reads are a tax on every release. " * 6
+
+
+def preview_of(page: str, label: str) -> str:
+    start = page.index(f'aria-label="Preview on {label}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_fold_cuts_at_a_whole_word_and_keeps_the_rest_behind_see_more():
+    html = str(fold_text(LONG, 210))
+    shown, rest = html.split('<span class="pp-rest">')
+    assert len(shown) <= 210
+    assert LONG[len(shown)] == " "  # cut after a whole word, the last one before the fold
+    assert shown.endswith(" on")
+    assert shown + rest.split("</span>")[0] == LONG.replace("\n", "")
+    assert html.endswith('<button type="button" class="pp-more">…see more</button>')
+    assert fold_text("short", 210) == "short"
+    assert str(fold_text("<b>" + LONG, 125)).startswith("&lt;b&gt;")  # escaped, never markup
+
+
+def test_a_logo_has_its_name_unless_a_visible_name_is_beside_it():
+    named = str(platform_logo("producthunt"))
+    assert 'role="img" aria-label="Product Hunt"><title>Product Hunt</title><path d="' in named
+    assert 'aria-hidden="true"' in str(platform_logo("linkedin", decorative=True))
+    assert ">?" not in str(platform_logo("mastodon"))  # an unknown platform: its initial
+    assert 'platform-logo-unknown" role="img" aria-label="mastodon"' in str(
+        platform_logo("mastodon")
+    )
+
+
+def test_previews_show_the_posting_account_the_thread_and_the_fold(
+    logged_in_client, user, make_platform_connection
+):
+    twitter = make_platform_connection("twitter", username="olive_ships", display_name="Olive S")
+    make_platform_connection(
+        "linkedin", username="", display_name="Acme Inc", account_type="organization"
+    )
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["twitter", "linkedin", "facebook", "instagram"],
+        user_platform_accounts={"twitter": str(twitter.pk)},
+        platform_contents={
+            "twitter": {"platform": "twitter", "thread": ["One", "Two", "Three"]},
+            "linkedin": {"platform": "linkedin", "content": LONG},
+            "facebook": {"platform": "facebook", "content": LONG},
+            "instagram": {"platform": "instagram", "content": LONG},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+
+    x = preview_of(page, "Twitter / X")
+    assert x.count('class="pp-tweet"') == 3  # joined by the thread line (CSS ::before)
+    assert x.count("<strong>Olive S</strong>") == 3
+    assert "@olive_ships · now" in x
+    assert "pp-more" not in x  # X shows each tweet whole
+
+    linkedin = preview_of(page, "LinkedIn")
+    assert "<strong>Acme Inc</strong>" in linkedin  # the page's name, not a handle
+    assert 'data-fold="210"' in linkedin
+    assert "…see more" in linkedin
+    assert 'data-fold="480"' in preview_of(page, "Facebook")  # 336 characters: no fold
+    assert "…see more" not in preview_of(page, "Facebook")
+    instagram = preview_of(page, "Instagram")
+    assert 'data-fold="125"' in instagram
+    assert '<div class="pp-media"' in instagram  # the square image comes first
+    # nobody connected on Instagram: the person's own name
+    assert re.search(r"<strong>Olive Owner</strong>", instagram)
