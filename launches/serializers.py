@@ -1,6 +1,9 @@
 """API shapes of launches. Shape only: the limits and rules are launches.rules."""
 
+import datetime as dt
+
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -17,10 +20,11 @@ def _text(**kwargs):
 
 
 class OffsetDateTimeField(serializers.DateTimeField):
-    """ISO 8601; a time without an offset is kept naive so the rules can reject it clearly."""
+    """ISO 8601; a time without an offset is kept naive so the rules can reject it clearly.
+    An aware time is kept in UTC: ISO allows offsets up to ±23:59, PostgreSQL only ±15:59."""
 
     def enforce_timezone(self, value):
-        return value
+        return value.astimezone(dt.UTC) if timezone.is_aware(value) else value
 
 
 # --- platform content -------------------------------------------------------------------------

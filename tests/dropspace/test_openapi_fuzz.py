@@ -9,10 +9,14 @@ a failed post, a persona, a webhook and its delivery, a second key), so operatio
 writes (quotas such as "10 active keys" never fill up) and nothing leaks out of the test.
 """
 
+import re
+
 import pytest
+import responses
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.config import SchemathesisConfig
@@ -97,14 +101,47 @@ STATEFUL_RULES = {
     ("PATCH", "/v1/launches/{launch_id}"): LAUNCH_RULES,
     ("POST", "/v1/launches/{launch_id}/generate-content"): ["is not one of this launch's"],
     ("POST", "/v1/launches/{launch_id}/retry-content"): ["no failed platforms to retry"],
+    # `format: uri` admits any scheme ("webhooks:list"); the server wants a web address. A
+    # script video needs a platform and a prompt (a rule across fields, like the ones above).
+    ("POST", "/v1/media/generate"): ["Enter a valid URL.", "script_video needs"],
 }
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaves_the_machine():
+    """Generated URLs (media, product pages) are fetched through dropspace.http (requests):
+    every one answers 404 here instead of reaching the fake public address."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(responses.GET, re.compile(r"https?://.*"), status=404)
+        mock.add(responses.POST, re.compile(r"https?://.*"), status=404)
+        yield mock
+
+
 @pytest.fixture
-def demo(db, plan_limits, dns, make_platform_connection):
+def keep_test_connection():
+    """Requests go through the real WSGI handler, whose request signals close the database
+    connection (CONN_MAX_AGE 0), which would end the test's transaction on PostgreSQL; Django's
+    test client disconnects the same handler for the same reason."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def demo(db, settings, plan_limits, dns, make_platform_connection, keep_test_connection):
     """The demo account, a key with every scope and one object of each kind it owns."""
+    # Key auth only, as in production without a facilitator: a request without a key is 401
+    # (with the embedded sandbox facilitator it would be x402's 402, tested in tests/billing).
+    settings.X402_FACILITATOR_URL = ""
     plan_limits(api_requests_per_minute=1_000_000)  # fuzzing is not abuse: no 429s
-    dns.answer = lambda host: dns.get(host, [PUBLIC_IP])  # any generated host is public
+    # Any generated host is public; this machine's services (Redis, PostgreSQL) resolve as
+    # they are, or their clients would connect to the fake public address.
+    dns.answer = lambda host: None if host in LOCAL_HOSTS else dns.get(host, [PUBLIC_IP])
     call_command("create_demo_account", stdout=open("/dev/null", "w"))  # noqa: SIM115
     user = User.objects.get(email=DEMO_EMAIL)
     _, raw = developer_services.create_api_key(

@@ -1,11 +1,19 @@
 """The small things a first-time user noticed: each fixed, each checked on the page."""
 
+import pytest
+
 from connections.sandbox import services as sandbox
 from launches.models import PostingLog
 from tests.launches.factories import LaunchFactory
 from tests.launches.published import published
 
 HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def sandbox_on(settings):
+    """Sandbox pages exist only with the sandbox on (off outside the embedded mode, as in CI)."""
+    settings.SANDBOX_ENABLED = True
 
 
 def test_a_published_launchs_editor_offers_no_thread_tools(logged_in_client, user):
