@@ -329,6 +329,10 @@ SPECTACULAR_SETTINGS = {
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Several installs (or test runs) sharing one Redis database keep their queues apart by a
+    # key prefix; without one, a worker takes another install's tasks and finds no such post.
+    if CELERY_BROKER_KEY_PREFIX := env("CELERY_BROKER_KEY_PREFIX", default=""):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = CELERY_BROKER_KEY_PREFIX
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
     if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ import pytest
 from django.conf import settings
 from django.db import connection as db
 from django.utils import timezone
+from redis import Redis
 from standardwebhooks import Webhook
 
 from connections.models import Connection
@@ -88,16 +90,24 @@ def sandbox_server(settings, live_server, shared_media):
 
 @pytest.fixture
 def redis_broker():
-    """This process enqueues on the Redis broker the worker consumes (tests default to memory)."""
-    previous = app.conf.broker_url
-    use_broker(settings.REDIS_URL)
-    yield app
-    use_broker(previous)
+    """This process enqueues on the Redis broker the worker consumes (tests default to memory),
+    under keys of this test only: pytest-xdist runs tests side by side on one Redis database,
+    and a worker taking another test's task finds no such post in its own test database."""
+    previous = app.conf.broker_url, app.conf.broker_transport_options
+    prefix = f"test-{uuid.uuid4().hex}:"
+    use_broker(settings.REDIS_URL, {**previous[1], "global_keyprefix": prefix})
+    yield prefix
+    use_broker(*previous)
+    redis = Redis.from_url(settings.REDIS_URL)
+    keys = list(redis.scan_iter(match=f"{prefix}*"))
+    if keys:
+        redis.delete(*keys)
 
 
-def use_broker(url: str) -> None:
+def use_broker(url: str, transport_options: dict) -> None:
     # Celery caches its connection and producer pools: drop them so the next send reconnects.
     app.conf.broker_url = url
+    app.conf.broker_transport_options = transport_options
     app._pool = None
     app.amqp._producer_pool = None
 
@@ -111,6 +121,7 @@ def worker(sandbox_server, redis_broker, tmp_path):
         "DATABASE_URL": database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_KEY_PREFIX": redis_broker,
         "SANDBOX_ENABLED": "true",
         "SANDBOX_BASE_URL": settings.SANDBOX_BASE_URL,
         "SITE_URL": sandbox_server.url,  # media URLs the sandbox pulls point at the live server
