@@ -12,19 +12,12 @@ from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import User
 from developer.models import ApiKey
+from tests.browser import BROWSER_TESTS, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp")
 PASSWORD = "browser-pass-123"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @contextmanager

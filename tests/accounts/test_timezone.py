@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from tests.accounts.test_browser import CHROMIUM, browser_page
+from tests.accounts.test_browser import browser_page
+from tests.browser import CHROMIUM
 
 SIGN_UP = {"password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"}
 

@@ -9,16 +9,10 @@ from playwright.sync_api import expect
 from accounts.models import User
 from billing import services
 from billing.models import Meter, Subscription
-from tests.launches.test_browser import CHROMIUM, PASSWORD, browser_page, log_in
+from tests.browser import BROWSER_TESTS
+from tests.launches.test_browser import PASSWORD, browser_page, log_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture

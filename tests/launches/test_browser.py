@@ -3,7 +3,6 @@ regenerate and delete. Screenshots land in /tmp/dropspace-launch-*.png."""
 
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -11,19 +10,12 @@ from playwright.sync_api import expect, sync_playwright
 from accounts.models import User
 from launches import rules
 from launches.models import Launch
+from tests.browser import BROWSER_TESTS, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-123"
 TWEET = "日本語 launch 🚀 https://acme.com/a/very/long/path/that/still/counts/as/twenty-three"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @contextmanager

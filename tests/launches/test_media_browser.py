@@ -16,18 +16,11 @@ from connections.sandbox import models as sandbox_models
 from connections.sandbox import services as sandbox
 from launches.models import Launch, PostingLog
 from launches.publishing import posting
+from tests.browser import BROWSER_TESTS
 from tests.launches.test_browser import PASSWORD, browser_page
-from tests.launches.test_publish_browser import CHROMIUM
 from tests.media.files import image_bytes
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture

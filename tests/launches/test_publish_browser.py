@@ -4,7 +4,6 @@ the post link, polling stopping once settled, then analytics with charts. Screen
 
 import re
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -15,18 +14,10 @@ from connections.models import Connection
 from connections.sandbox import services as sandbox
 from launches import tasks
 from launches.models import Launch, PostingLog
+from tests.browser import BROWSER_TESTS
 from tests.launches.test_browser import PASSWORD, browser_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ runs off the right edge and the controls a person needs are on screen. Screensho
 
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -13,21 +12,14 @@ from accounts.models import User
 from developer import services as developer_services
 from launches import services as launch_services
 from personas import services as persona_services
+from tests.browser import BROWSER_TESTS, CHROMIUM
 from webhooks import services as webhook_services
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-123"
 WIDTHS = {"desktop": 1280, "phone": 390}
 LONG_POST = " ".join(["Shipping notes nobody reads are a tax on every release."] * 8)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @contextmanager

@@ -4,19 +4,14 @@ shows the server's answer), then the grid and the details page. Screenshots in
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.browser import BROWSER_TESTS, CHROMIUM
 from tests.launches.test_browser import PASSWORD
-from tests.launches.test_publish_browser import CHROMIUM
 from tests.media.files import image_bytes, video_bytes
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_TESTS
 
 
 def test_upload_and_browse_the_library_on_a_phone(live_server, settings, tmp_path):

@@ -5,28 +5,20 @@ and 390 px) land in /tmp/dropspace-planning-*.png."""
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.models import User
 from launches.models import Launch
+from tests.browser import BROWSER_TESTS, CHROMIUM
 from tests.launches.factories import LaunchFactory
 from tests.launches.published import published
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-123"
 EMAIL = "planner@example.com"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium not installed at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @contextmanager

@@ -7,14 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.accounts.test_browser import CHROMIUM, PASSWORD, SHOTS, browser_page, log_in
+from tests.accounts.test_browser import PASSWORD, SHOTS, browser_page, log_in
+from tests.browser import BROWSER_TESTS
 from webhooks.models import WebhookDelivery
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
