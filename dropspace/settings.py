@@ -579,6 +579,47 @@ PUBLISH_PENDING_CHECK_MAX_SECONDS = env.int("PUBLISH_PENDING_CHECK_MAX_SECONDS",
 PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 # Due scheduled launches claimed per transaction by the scheduler (beat, every few seconds).
 PUBLISH_SCHEDULER_BATCH = env.int("PUBLISH_SCHEDULER_BATCH", default=100)
+# Platform limits every worker holds together (launches/publishing/limits.py): at most
+# `in_flight` calls to a platform at once across every process and machine, and at most
+# `posts` per `seconds` per account or per app, counted before sending so an account is paced
+# before the platform answers 429. The windows are the platforms' documented posting limits
+# (../shared/reference/platform-apis.md); figures the platforms do not publish (LinkedIn's and
+# TikTok's daily caps, Facebook's) are left to the 429 hold. The in-flight caps are ours: a
+# fair share for one install, Reddit's as careful as its 100 requests a minute per app.
+# Override per platform: PUBLISH_IN_FLIGHT_TWITTER=16,
+# PUBLISH_WINDOWS_TWITTER="account:100/900,app:10000/86400" (an empty value: no window).
+_PUBLISH_LIMITS = {
+    # X: POST /2/tweets 100 / 15 min and 300 / 3 h per user, 10,000 / 24 h per app.
+    "twitter": (32, "account:100/900,account:300/10800,app:10000/86400"),
+    "linkedin": (8, ""),  # daily limits per member and app exist but are not published
+    "facebook": (8, ""),  # BUC limits: only the usage headers and 429s tell
+    "instagram": (8, "account:50/86400"),  # 50 API-published posts per rolling 24 h
+    "tiktok": (4, "account:6/60"),  # video/photo init: 6 requests / min per token
+    # Reddit: 100 requests / min per OAuth client; Postiz spaces submissions 5 s apart.
+    "reddit": (2, "account:1/5,app:100/60"),
+}
+
+
+def _windows(spec: str) -> list[tuple[str, int, int]]:
+    windows = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        scope, _, rate = item.partition(":")
+        posts, _, seconds = rate.partition("/")
+        windows.append((scope, int(posts), int(seconds)))
+    return windows
+
+
+PUBLISH_PLATFORM_LIMITS = {
+    platform: {
+        "in_flight": env.int(f"PUBLISH_IN_FLIGHT_{platform.upper()}", default=in_flight),
+        "windows": _windows(env(f"PUBLISH_WINDOWS_{platform.upper()}", default=windows)),
+    }
+    for platform, (in_flight, windows) in _PUBLISH_LIMITS.items()
+}
+# A post waits this long for a free in-flight slot before it is put back on its queue.
+PUBLISH_SLOT_WAIT_SECONDS = env.float("PUBLISH_SLOT_WAIT_SECONDS", default=5.0)
+# The embedded mode's limit state (flock'd files): every local process shares it.
+PUBLISH_LIMITS_DIR = env("PUBLISH_LIMITS_DIR", default=str(VAR_DIR / "publishing-limits"))
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PostingLogStatusEnum"] = (
     "launches.models.PostingLog.Status"
 )

@@ -1,6 +1,7 @@
 """Test-only speed-ups on top of the real settings (nothing here changes behaviour)."""
 
 import os
+import tempfile
 
 from dropspace.settings import *  # noqa: F403
 from dropspace.settings import CACHES, REDIS_URL
@@ -24,3 +25,5 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
+# Publishing limits' embedded state (flock'd files): this test process's own folder.
+PUBLISH_LIMITS_DIR = tempfile.mkdtemp(prefix=f"dropspace-limits-{_worker}-")

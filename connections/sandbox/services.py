@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import math
 import random
 import secrets
 import shutil
 import tempfile
+import threading
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -285,6 +288,35 @@ def _check_posting_rate(account) -> None:
     stamps = list(recent.order_by("created_at").values_list("created_at", flat=True)[:limit])
     if len(stamps) >= limit:
         raise PostingTooFast(limit=limit, reset_at=stamps[0] + window)
+
+
+class CallsInFlight:
+    """The API calls this sandbox process is answering right now, per platform, and the most it
+    answered at once: load tests hold the publishing engine's in-flight caps against it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.now: Counter = Counter()
+        self.peak: Counter = Counter()
+
+    @contextlib.contextmanager
+    def call(self, platform: str):
+        with self._lock:
+            self.now[platform] += 1
+            self.peak[platform] = max(self.peak[platform], self.now[platform])
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.now[platform] -= 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self.now.clear()
+            self.peak.clear()
+
+
+calls_in_flight = CallsInFlight()
 
 
 def latency_seconds(platform: str) -> float:

@@ -27,7 +27,7 @@ from connections.platforms.base import (
 )
 from launches import tasks
 from launches.models import Launch, PostingLog
-from launches.publishing import content, pacing, services
+from launches.publishing import content, limits, pacing, services
 from launches.publishing.targets import RECONNECT
 from webhooks.services import record_event
 
@@ -37,6 +37,8 @@ P = PostingLog.Status
 # A delayed task may run a moment before the time the row records.
 CLOCK_SLACK = timedelta(seconds=2)
 CHECK_AGAIN = "check the platform before retrying"
+# A post that found its platform's in-flight slots all taken is tried again this much later.
+SLOT_RETRY_SECONDS = 1.0
 
 
 def publish_post(*, log_id) -> None:
@@ -58,17 +60,38 @@ def publish_post(*, log_id) -> None:
         log.exception("preparing post %s failed", entry.pk)
         _fail(entry, "the post could not be prepared from the launch's content", "prepare_failed")
         return
-    try:
-        outcome = adapter_for(connection).publish(connection, request)
-    except PlatformError as exc:
-        _on_error(entry, connection, exc, was_healthy=healthy)
-        return
-    except Exception:
-        # A bug or an unexpected answer after the request may have gone out: never re-post.
-        log.exception("publishing post %s failed unexpectedly", entry.pk)
+    with limits.slot(entry.platform, sandbox=connection.is_sandbox) as free:
+        if not free:  # the platform's in-flight cap is full across the workers: a moment later
+            _put_back(entry, SLOT_RETRY_SECONDS)
+            return
+        wait = limits.reserve(
+            entry.platform, connection.pk, sandbox=connection.is_sandbox, posts=_posts_in(request)
+        )
+        if wait:  # this account (or the app) posted its window's allowance: when it has room
+            _put_back(entry, wait)
+            return
+        try:
+            outcome = adapter_for(connection).publish(connection, request)
+        except PlatformError as exc:
+            outcome = exc
+        except Exception:
+            # A bug or an unexpected answer after the request may have gone out: never re-post.
+            log.exception("publishing post %s failed unexpectedly", entry.pk)
+            outcome = None
+    # The slot is back before the outcome is written: the database is not the platform.
+    if outcome is None:
         _unconfirmed(entry, "publishing failed unexpectedly", [])
-        return
-    _on_outcome(entry, connection, outcome)
+    elif isinstance(outcome, PlatformError):
+        _on_error(entry, connection, outcome, was_healthy=healthy)
+    else:
+        _on_outcome(entry, connection, outcome)
+
+
+def _posts_in(request) -> int:
+    """Posts this request creates on the platform, as its posting limits count them: each
+    tweet of a thread, each subreddit; less what an earlier attempt already published."""
+    items = 1 + len(request.thread) if request.thread else max(len(request.subreddits), 1)
+    return max(items - len(request.already_published), 1)
 
 
 def _claim(log_id) -> PostingLog | None:

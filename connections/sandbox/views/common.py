@@ -60,17 +60,18 @@ def api(errors: Errors):
             token = services.authenticate(request.headers.get("Authorization", ""))
             if token is None:
                 return errors.unauthorized()
-            # The platform's round trip (SANDBOX_LATENCY_MS ± SANDBOX_JITTER_MS), outside any
-            # transaction so a slow answer holds no database lock.
-            time.sleep(services.latency_seconds(token.account.platform))
-            fault = services.take_fault(token.account)
-            if fault is not None:
-                return fault_response(fault, errors)
-            request.sandbox_token = token
-            try:
-                return view(request, *args, **kwargs)
-            except services.PostingTooFast as too_fast:
-                return errors.rate_limited(too_fast.retry_after, limit=too_fast.limit)
+            with services.calls_in_flight.call(token.account.platform):
+                # The platform's round trip (SANDBOX_LATENCY_MS ± SANDBOX_JITTER_MS), outside
+                # any transaction so a slow answer holds no database lock.
+                time.sleep(services.latency_seconds(token.account.platform))
+                fault = services.take_fault(token.account)
+                if fault is not None:
+                    return fault_response(fault, errors)
+                request.sandbox_token = token
+                try:
+                    return view(request, *args, **kwargs)
+                except services.PostingTooFast as too_fast:
+                    return errors.rate_limited(too_fast.retry_after, limit=too_fast.limit)
 
         return wrapped
 
