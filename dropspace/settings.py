@@ -531,6 +531,12 @@ ANALYTICS_KEEP_DAYS = env.int("ANALYTICS_KEEP_DAYS", default=30)
 ANALYTICS_REFRESH_DAYS = env.int("ANALYTICS_REFRESH_DAYS", default=7)
 # launches/tasks.py is the publishing engine's; analytics' tasks register from their own module.
 CELERY_IMPORTS = ["launches.analytics_tasks"]
+# Metric refreshes (a platform read per recent post, hundreds at once) run on their own queue,
+# served by their own worker (Procfile `analytics`, `manage.py publishing_workers`), so they
+# never take a worker thread a due post is waiting for.
+ANALYTICS_QUEUE = env("ANALYTICS_QUEUE", default="analytics")
+ANALYTICS_CONCURRENCY = env.int("ANALYTICS_CONCURRENCY", default=4)
+CELERY_TASK_ROUTES = {"launches.analytics_tasks.*": {"queue": ANALYTICS_QUEUE}}
 
 # --- planning: bulk import ---
 # The largest file and the most launches one import takes; files with more valid rows than
