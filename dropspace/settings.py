@@ -328,7 +328,15 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -----------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A message a worker took and never acknowledged (the worker was killed) is given to another
+    # worker this long after it was taken; late-acked publishing tasks rely on it.
+    _visibility = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility}
+    if _visibility < 60:  # short (tests): look for such messages every second, not every 100 s
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
     # Several installs (or test runs) sharing one Redis database keep their queues apart by a
     # key prefix; without one, a worker takes another install's tasks and finds no such post.
     if CELERY_BROKER_KEY_PREFIX := env("CELERY_BROKER_KEY_PREFIX", default=""):

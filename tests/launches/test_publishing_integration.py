@@ -112,16 +112,67 @@ def use_broker(url: str, transport_options: dict) -> None:
     app.amqp._producer_pool = None
 
 
+class Worker:
+    """`celery -A dropspace worker` with the pool the project ships (PUBLISH_WORKER_POOL:
+    threads), 8 threads on every publishing queue, in its own process."""
+
+    def __init__(self, env: dict, log_path: Path):
+        queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
+        self.log_path = log_path
+        self.log = log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "dropspace",
+                "worker",
+                f"--pool={settings.PUBLISH_WORKER_POOL}",
+                "--concurrency=8",
+                f"--queues={queues}",
+                f"--hostname={log_path.stem}@%h",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.pid = self.process.pid
+
+    def kill(self) -> None:
+        """SIGKILL, as the OOM killer or a lost machine would: no shutdown, nothing acked."""
+        for pid in [*pool_processes(self.pid), self.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def stop(self) -> None:
+        children = pool_processes(self.pid)
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        for child in children:  # never leave a pool process holding the test database
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+        self.log.close()
+        print(self.log_path.read_text()[-4000:])
+
+
 @pytest.fixture
-def worker(sandbox_server, redis_broker, tmp_path):
-    """`celery -A dropspace worker` with 2 processes on every publishing queue."""
-    env = {
+def start_worker(sandbox_server, redis_broker, tmp_path):
+    """``start_worker(**env)`` -> a new worker process on this test's broker and database."""
+    base = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dropspace.settings",
         "DATABASE_URL": database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_KEY_PREFIX": redis_broker,
+        "CACHE_KEY_PREFIX": redis_broker,  # this test's own holds and limits
         "SANDBOX_ENABLED": "true",
         "SANDBOX_BASE_URL": settings.SANDBOX_BASE_URL,
         "SITE_URL": sandbox_server.url,  # media URLs the sandbox pulls point at the live server
@@ -129,41 +180,25 @@ def worker(sandbox_server, redis_broker, tmp_path):
         "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "x"),
         "PUBLISH_PENDING_CHECK_MAX_SECONDS": "1",
+        "PUBLISH_RETRY_BASE_SECONDS": "1",
         "PLATFORM_HTTP_TIMEOUT_SECONDS": "5",
         "WEBHOOKS_ALLOW_LOOPBACK": "true",  # the receiver below is plain http
     }
-    queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "dropspace",
-            "worker",
-            "--concurrency=2",
-            f"--queues={queues}",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    process.log_path = tmp_path / "worker.log"
-    yield process
-    children = pool_processes(process.pid)
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    for child in children:  # never leave a pool process holding the test database
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child, signal.SIGKILL)
-    log.close()
-    print((tmp_path / "worker.log").read_text()[-4000:])
+    started: list[Worker] = []
+
+    def start(**env) -> Worker:
+        worker = Worker({**base, **env}, tmp_path / f"worker{len(started) + 1}.log")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()  # a killed one: just its log
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker()
 
 
 def wait_until_settled(launch: Launch, timeout: float = 60.0) -> Launch:
@@ -279,11 +314,13 @@ def test_six_platforms_complete_one_failure_is_partial_and_retry_repairs_it(user
     assert PostingLog.objects.filter(launch=second, status="success").count() == 6
 
 
-def test_a_worker_killed_mid_post_never_posts_twice(user, accounts, worker, settings):
-    """SIGKILL the pool process while it waits on the platform: the message comes back
-    (acks_late + reject_on_worker_lost), the claim stops the second run, the sweeper marks the
-    post unconfirmed, and the person's retry posts it once."""
+def test_a_worker_killed_mid_post_never_posts_twice(user, accounts, start_worker, settings):
+    """SIGKILL the worker (its threads die with it) while a post waits on the platform: the
+    unacked message goes to the next worker (acks_late; Redis gives it back after the
+    visibility timeout), the claim stops that second run, the sweeper marks the post
+    unconfirmed, and the person's retry posts it once."""
     settings.PLATFORM_HTTP_TIMEOUT_SECONDS = 8  # the sandbox's "timeout" fault sleeps this long
+    first = start_worker(PLATFORM_HTTP_TIMEOUT_SECONDS="20")
     twitter = accounts["twitter"]
     launch = LaunchFactory(
         owner=user,
@@ -296,11 +333,13 @@ def test_a_worker_killed_mid_post_never_posts_twice(user, accounts, worker, sett
     services.publish_launch(launch=launch)
     log = launch.posting_logs.get()
     wait_for(lambda: PostingLog.objects.get(pk=log.pk).status == "publishing")
-    time.sleep(1.0)  # the request is now in the sandbox
-    for child in pool_processes(worker.pid):
-        os.kill(child, signal.SIGKILL)
-    wait_for(lambda: delivered_again(worker.log_path), timeout=30)
-    time.sleep(0.5)  # let the second run finish
+    wait_for(lambda: sandbox.calls_in_flight.now["twitter"] == 1)  # the call is on X now
+    (task_id,) = received_tasks(first.log_path)
+    first.kill()
+
+    second = start_worker(CELERY_BROKER_VISIBILITY_TIMEOUT="3")
+    wait_for(lambda: task_id in received_tasks(second.log_path), timeout=60)
+    wait_for(lambda: f"publish_post[{task_id}] succeeded" in second.log_path.read_text())
     log.refresh_from_db()
     assert log.status == "publishing"  # the redelivered task found the post claimed
     assert log.attempt_count == 1
@@ -319,10 +358,9 @@ def test_a_worker_killed_mid_post_never_posts_twice(user, accounts, worker, sett
     assert posts.count() == 1
 
 
-def delivered_again(log_path: Path) -> bool:
-    """The worker log shows one publish_post task received twice (the redelivery)."""
-    ids = re.findall(r"publish_post\[([0-9a-f-]+)\] received", log_path.read_text())
-    return any(ids.count(task_id) >= 2 for task_id in ids)
+def received_tasks(log_path: Path) -> list[str]:
+    """The publish_post task ids a worker's log shows it received."""
+    return re.findall(r"publish_post\[([0-9a-f-]+)\] received", log_path.read_text())
 
 
 def pool_processes(pid: int) -> list[int]:
@@ -336,6 +374,95 @@ def wait_for(condition, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.1)
+
+
+# --- the engine's faults, through the worker pool we ship -------------------------------------
+
+
+def x_launch(user, twitter, **content) -> Launch:
+    content = content or {"content": "Acme is live"}
+    return LaunchFactory(
+        owner=user,
+        status="trigger",
+        platforms=["twitter"],
+        platform_contents={"twitter": {"platform": "twitter", **content}},
+        user_platform_accounts={"twitter": str(twitter.pk)},
+    )
+
+
+def test_a_500_then_success_is_retried_and_posted_once(user, accounts, worker):
+    twitter = accounts["twitter"]
+    sandbox.inject_fault(account=sandbox_account(twitter), kind="server_error")
+    launch = x_launch(user, twitter)
+    services.publish_launch(launch=launch)
+    assert wait_until_settled(launch).status == "completed"
+    log = launch.posting_logs.get()
+    assert (log.status, log.attempt_count) == ("success", 2)
+    assert SandboxPost.objects.filter(account=sandbox_account(twitter)).count() == 1
+
+
+def test_a_429_waits_its_retry_after_then_posts_once(user, accounts, worker):
+    twitter = accounts["twitter"]
+    sandbox.inject_fault(account=sandbox_account(twitter), kind="rate_limit", retry_after=3)
+    launch = x_launch(user, twitter)
+    services.publish_launch(launch=launch)
+    wait_for(lambda: PostingLog.objects.filter(launch=launch, error_code="429").exists())
+    waiting = launch.posting_logs.get()
+    assert waiting.status == "pending"
+    # X's reset is a whole epoch second: 3 s from now is at least 2 s from the answer.
+    assert waiting.next_attempt_at - waiting.updated_at >= timedelta(seconds=2)
+    assert wait_until_settled(launch).status == "completed"
+    assert launch.posting_logs.get().attempt_count == 2
+    assert SandboxPost.objects.filter(account=sandbox_account(twitter)).count() == 1
+
+
+def test_a_timeout_is_unconfirmed_and_never_sent_again_by_itself(user, accounts, worker, settings):
+    settings.PLATFORM_HTTP_TIMEOUT_SECONDS = 5  # the sandbox answers after the worker's 5 s
+    twitter = accounts["twitter"]
+    sandbox.inject_fault(account=sandbox_account(twitter), kind="timeout")
+    launch = x_launch(user, twitter)
+    services.publish_launch(launch=launch)
+    assert wait_until_settled(launch).status == "failed"
+    log = launch.posting_logs.get()
+    assert (log.status, log.attempt_count) == ("unconfirmed", 1)
+    assert "check the platform before retrying" in log.error_message
+
+
+def test_a_thread_cut_by_the_platforms_limit_resumes_after_the_tweets_that_went_out(
+    user, accounts, worker, settings
+):
+    # X allows this account 2 posts per 3 s: tweet 3 gets X's 429, waits for the reset and
+    # goes out as the reply to tweet 2; tweets 1 and 2 are never sent again.
+    settings.SANDBOX_ACCOUNT_POST_LIMIT = 2
+    settings.SANDBOX_ACCOUNT_POST_WINDOW_SECONDS = 3
+    twitter = accounts["twitter"]
+    launch = x_launch(user, twitter, thread=["one", "two", "three"])
+    services.publish_launch(launch=launch)
+    assert wait_until_settled(launch).status == "completed"
+    log = launch.posting_logs.get()
+    assert log.attempt_count >= 2  # one more for each 429 (X's reset is a whole second)
+    tweets = SandboxPost.objects.filter(account=sandbox_account(twitter)).order_by("created_at")
+    assert [tweet.text for tweet in tweets] == ["one", "two", "three"]
+    assert log.thread_post_ids == [tweet.post_id for tweet in tweets]
+    assert tweets[2].reply_to == tweets[1].post_id
+
+
+def test_the_in_flight_cap_holds_across_the_worker_pools_threads(
+    user, accounts, start_worker, settings
+):
+    # Two workers of 8 threads each and an X cap of 2 calls at once: the sandbox, which counts
+    # the calls it is answering, never sees more than 2, and every launch posts once.
+    settings.SANDBOX_LATENCY_MS = 150
+    sandbox.calls_in_flight.reset()
+    for _ in range(2):
+        start_worker(PUBLISH_IN_FLIGHT_TWITTER="2")
+    launches = [x_launch(user, accounts["twitter"], content=f"post {n}") for n in range(12)]
+    for launch in launches:
+        services.publish_launch(launch=launch)
+    for launch in launches:
+        assert wait_until_settled(launch).status == "completed"
+    assert sandbox.calls_in_flight.peak["twitter"] == 2
+    assert SandboxPost.objects.filter(account=sandbox_account(accounts["twitter"])).count() == 12
 
 
 def test_two_schedulers_racing_over_1000_due_launches_start_each_exactly_once(
