@@ -11,9 +11,15 @@ measures:
     of the same concurrency (a thread pool, no queue, no database rows), and the ratio;
 (b) lateness: 100 (then 2,000) launches scheduled for the same instant, started by beat's
     scheduler task; lateness is ``scheduled_date`` -> the post's ``posted_at`` (p50 / p99);
-(c) the posts the sandbox holds: exactly one per launch (none lost, none twice), printed.
+(c) the posts the sandbox holds: exactly one per launch (none lost, none twice), printed;
+(d) CPU seconds per post (user + system, from /proc, so independent of how busy the machine
+    is): the worker (every process of it), the sandbox server, and this process (the enqueuer)
+    for the pipeline; the sandbox server and this process (the client) for the floor. With
+    the cores the processes may use, that bounds posts/s whatever the latency.
 
-Sizes: BENCH_PUBLISH_POSTS (400), BENCH_PUBLISH_DUE ("100,2000"), BENCH_PUBLISH_CONCURRENCY (16).
+Sizes: BENCH_PUBLISH_POSTS (400), BENCH_PUBLISH_DUE ("100,2000"), BENCH_PUBLISH_CONCURRENCY (16),
+BENCH_PUBLISH_WORKERS (worker processes, 1), BENCH_PUBLISH_ACCOUNTS (48 X accounts: each stays
+under X's 100 posts / 15 min, which the engine now holds).
 """
 
 import os
@@ -35,10 +41,13 @@ from connections.platforms.base import PostRequest
 from connections.sandbox import services as sandbox
 from connections.sandbox.models import SandboxAccount, SandboxPost
 from launches.models import Launch, PostingLog
-from launches.publishing import services
+from launches.publishing import limits, services
 
 BENCH_EMAIL = "bench-publishing@localhost"
-ACCOUNTS = 4  # X accounts the posts are spread over
+# X accounts the posts are spread over: 2,304 posts over 48 is 48 each, under X's 100 posts
+# per 15 min per account that the engine holds (fewer accounts: the run is paced, by design).
+ACCOUNTS = int(os.environ.get("BENCH_PUBLISH_ACCOUNTS", "48"))
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 LATENCY = {"SANDBOX_LATENCY_MS": "300", "SANDBOX_JITTER_MS": "50"}
 
 
@@ -56,27 +65,41 @@ def run(posts=None, due=None, concurrency=None) -> list[tuple[str, str]]:
     processes = [_runserver(port, server_env)]
     label = f"publishing (threads x{concurrency}, sandbox X 300+-50 ms, {_backend()})"
     rows = []
+    workers = int(os.environ.get("BENCH_PUBLISH_WORKERS", "1"))
+    if workers > 1:
+        label = label.replace("threads x", f"{workers} processes x threads x")
     try:
         _wait_for_port(port)
         owner, connections = _fresh_owner()
-        floor = _floor(connections, posts, concurrency)
-        processes.append(_worker(concurrency, env))
-        _publish(owner, connections, 4, timeout=120)  # warm-up: the worker is up
+        server = processes[0]
+        floor_cpu = _CpuMeter(server.pid)
+        # The same calls in flight as the pipeline: every worker's threads.
+        floor = _floor(connections, posts, concurrency * workers)
+        floor_cpu = floor_cpu.per_post(posts)
+        workers_started = [_worker(concurrency, env, index) for index in range(workers)]
+        processes += workers_started
+        _publish(owner, connections, 4 * workers, timeout=120)  # warm-up: the workers are up
+        pipeline_cpu = _CpuMeter(server.pid, *(worker.pid for worker in workers_started))
         rate = _publish(owner, connections, posts, timeout=900)
+        pipeline_cpu = pipeline_cpu.per_post(posts)
         rows.append(
             (
                 f"{label}: posts/s",
                 f"{rate:.1f} pipeline vs {floor:.1f} plain loop (ratio {rate / floor:.2f})",
             )
         )
+        rows.append((f"{label}: CPU ms per post, pipeline", _cpu_row(pipeline_cpu)))
+        rows.append((f"{label}: CPU ms per post, floor", _cpu_row(floor_cpu)))
         processes.append(_beat(env))
         for count in due:
-            lateness = _lateness(owner, connections, count)
+            lateness, started = _lateness(owner, connections, count)
             rows.append(
                 (
                     f"{label}: lateness of {count} due at once",
                     f"p50 {statistics.median(lateness):.2f} s, "
-                    f"p99 {statistics.quantiles(lateness, n=100)[-1]:.2f} s",
+                    f"p99 {statistics.quantiles(lateness, n=100)[-1]:.2f} s "
+                    f"(launch started: p50 {statistics.median(started):.2f} s, "
+                    f"last {max(started):.2f} s)",
                 )
             )
         launches = Launch.objects.filter(owner=owner).count()
@@ -114,6 +137,56 @@ def _floor(connections: list[Connection], count: int, concurrency: int) -> float
     return count / (time.perf_counter() - started)
 
 
+class _CpuMeter:
+    """CPU seconds (user + system) used by processes and their children since it was made,
+    and by this process (the bench's own side: enqueuing, or the floor's client)."""
+
+    def __init__(self, *pids: int):
+        self.pids = pids
+        self.start = [_process_tree_cpu(pid) for pid in pids]
+        self.own = _own_cpu()
+
+    def per_post(self, posts: int) -> dict[str, float]:
+        now = [_process_tree_cpu(pid) for pid in self.pids]
+        used = [after - before for after, before in zip(now, self.start, strict=True)]
+        names = ["sandbox server", *(f"worker {n + 1}" for n in range(len(self.pids) - 1))]
+        result = {name: seconds * 1000 / posts for name, seconds in zip(names, used, strict=True)}
+        result["bench process"] = (_own_cpu() - self.own) * 1000 / posts
+        return result
+
+
+def _cpu_row(per_post: dict[str, float]) -> str:
+    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in per_post.items())
+    return f"{sum(per_post.values()):.1f} ({parts})"
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def _process_tree_cpu(pid: int) -> float:
+    """utime + stime of ``pid`` and its live descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += cpu.get(current, 0.0)
+        todo += children.get(current, [])
+    return total
+
+
 def _publish(owner, connections, count: int, *, timeout: float) -> float:
     launches = _launches(owner, connections, count, status=Launch.Status.TRIGGER)
     started = time.perf_counter()
@@ -132,7 +205,11 @@ def _lateness(owner, connections, count: int) -> list[float]:
     first_posts = PostingLog.objects.filter(
         launch__in=launches, status=PostingLog.Status.SUCCESS
     ).values_list("posted_at", flat=True)
-    return [(posted_at - due).total_seconds() for posted_at in first_posts]
+    started = Launch.objects.filter(pk__in=[launch.pk for launch in launches])
+    return (
+        [(posted_at - due).total_seconds() for posted_at in first_posts],
+        [(at - due).total_seconds() for at in started.values_list("started_at", flat=True)],
+    )
 
 
 def _wait_settled(ids, started: float, timeout: float) -> None:
@@ -169,6 +246,7 @@ def _fresh_owner():
     users.filter(email=BENCH_EMAIL).delete()
     owner = users.create_user(BENCH_EMAIL, None)
     connections = []
+    limits.clear("twitter", sandbox=True)  # the sandbox app's day window: this run's only
     for index in range(ACCOUNTS):
         account = sandbox.sign_in(platform="twitter", username=f"bench-{index}")
         token = sandbox.issue_token(account, lifetime=False)
@@ -197,12 +275,12 @@ def _runserver(port: int, env: dict) -> subprocess.Popen:
     )
 
 
-def _worker(concurrency: int, env: dict) -> subprocess.Popen:
+def _worker(concurrency: int, env: dict, index: int = 0) -> subprocess.Popen:
     queues = ",".join(sorted({"celery", *settings.PUBLISH_QUEUES.values()}))
     command = [
         sys.executable, "-m", "celery", "-A", "dropspace", "worker",
         f"--pool={settings.PUBLISH_WORKER_POOL}", f"--concurrency={concurrency}",
-        "-Q", queues, "--loglevel=WARNING",
+        "-Q", queues, "--loglevel=WARNING", f"--hostname=bench{index}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)

@@ -2,13 +2,27 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dropspace.settings")
 
 app = Celery("dropspace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def close_old_connections(sender=None, **_):
+    """What Django does around each request, around each task (on the task's own thread):
+    drop this thread's connection only if it broke or outlived CONN_MAX_AGE, so a thread-pool
+    worker keeps one connection per thread instead of opening one per task. Not for an eager
+    task, which runs inside its caller's transaction (tests)."""
+    from django.db import close_old_connections
+
+    if not getattr(sender.request, "is_eager", False):
+        close_old_connections()
+
 
 # Periodic work, declared in one place. Each app adds its entries here.
 app.conf.beat_schedule = {

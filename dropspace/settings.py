@@ -359,6 +359,9 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fixup closes every database connection before and after each task unless
+# this is set; dropspace/celery.py closes only broken or expired ones instead (see publishing).
+CELERY_DB_REUSE_MAX = 2**31
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 300  # hard limit, well under the broker's visibility timeout
@@ -568,9 +571,13 @@ PUBLISH_QUEUES = {
     for platform in ("twitter", "linkedin", "reddit", "facebook", "instagram", "tiktok")
 }
 # Posting is I/O-bound (hundreds of ms waiting on each platform call), so publishing workers
-# run Celery's thread pool: one process waits on many calls at once. Each task runs on its own
-# thread with its own database connection, which Celery's Django fixup closes before and after
-# every task (task_prerun/postrun fire on the task's thread); SQLite copes through WAL and the
+# run Celery's thread pool: one process waits on many calls at once. Each pool thread keeps its
+# own database connection across tasks, like a web thread across requests: dropspace/celery.py
+# runs Django's close_old_connections() around each task (closing a connection only when it
+# broke or outlived CONN_MAX_AGE) instead of Celery's close-every-time, which opened a new
+# PostgreSQL connection (a server process) per post. A worker holds at most --concurrency
+# connections, so processes x threads must stay under PostgreSQL's max_connections. SQLite
+# (CONN_MAX_AGE 0) still reconnects per task, and copes with the threads through WAL and the
 # busy timeout above. The thread pool enforces no CELERY_TASK_TIME_LIMIT: a post is bounded by
 # PLATFORM_HTTP_TIMEOUT_SECONDS per call instead. "prefork" restores processes.
 PUBLISH_WORKER_POOL = env("PUBLISH_WORKER_POOL", default="threads")

@@ -81,8 +81,12 @@ def _summary(problems: list[dict]) -> str:
     return f"platform requirements not met: {first['field']}: {first['message']}{more}"
 
 
-def _start(launch: Launch, targets: list, failures: dict | None = None) -> None:
-    """running + logs + tasks. ``failures``: {target key or platform: message} failed at once."""
+def _start(launch: Launch, targets: list, failures: dict | None = None, earlier=None) -> None:
+    """running + logs + tasks. ``failures``: {target key or platform: message} failed at once.
+
+    ``earlier``: the launch's existing logs when the caller read them already (the scheduler
+    reads a whole batch's at once).
+    """
     now = timezone.now()
     started = Launch.objects.filter(pk=launch.pk, status=launch.status).update(
         status=S.RUNNING, started_at=now, completed_at=None, updated_at=now
@@ -91,22 +95,23 @@ def _start(launch: Launch, targets: list, failures: dict | None = None) -> None:
         raise ApiError(Code.LAUNCH_004, "the launch is already publishing")
     launch.status, launch.started_at, launch.completed_at = S.RUNNING, now, None
     logs = [_new_log(launch, target, failures or {}) for target in targets]
-    _carry_over_published_items(launch, logs)
+    if earlier is None:
+        earlier = list(PostingLog.objects.filter(launch=launch))
+    _carry_over_published_items(launch, logs, earlier)
     logs = PostingLog.objects.bulk_create(logs)
     for entry in logs:
         if entry.status == P.FAILED:
             _post_event(launch, entry)
     enqueue_posts([entry for entry in logs if entry.status == P.PENDING])
-    finish_if_settled(launch)
+    finish_if_settled(launch, logs=logs)  # these are all its posts now
 
 
-def _carry_over_published_items(launch: Launch, logs: list[PostingLog]) -> None:
+def _carry_over_published_items(launch: Launch, logs: list[PostingLog], earlier: list) -> None:
     """A failed launch published again replaces its logs, but tweets (or subreddits) an
     earlier run did post are kept, so the new run resumes after them instead of re-posting."""
-    earlier = {
-        (entry.platform, entry.target_key): entry.published_items
-        for entry in PostingLog.objects.filter(launch=launch)
-    }
+    if not earlier:
+        return
+    earlier = {(entry.platform, entry.target_key): entry.published_items for entry in earlier}
     PostingLog.objects.filter(launch=launch).delete()
     for entry in logs:
         items = earlier.get((entry.platform, entry.target_key), [])
@@ -321,24 +326,34 @@ def start_due_launches(*, now=None) -> int:
     while True:
         with transaction.atomic():
             batch = list(
-                Launch.objects.select_for_update(skip_locked=True)
+                Launch.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("owner")
                 .filter(status=S.SCHEDULED, scheduled_date__lte=now)
                 .order_by("scheduled_date")[: settings.PUBLISH_SCHEDULER_BATCH]
             )
+            earlier = _logs_of(batch)
             for launch in batch:
-                started += _start_scheduled(launch)
+                started += _start_scheduled(launch, earlier.get(launch.pk, []))
         if len(batch) < settings.PUBLISH_SCHEDULER_BATCH:
             return started
 
 
-def _start_scheduled(launch: Launch) -> int:
+def _logs_of(launches: list[Launch]) -> dict:
+    """The logs a batch of launches already has (a failed launch rescheduled), in one query."""
+    logs: dict = {}
+    for entry in PostingLog.objects.filter(launch__in=launches):
+        logs.setdefault(entry.launch_id, []).append(entry)
+    return logs
+
+
+def _start_scheduled(launch: Launch, earlier: list) -> int:
     """Start one due launch. Problems fail only the platforms they concern (an unhealthy
     connection: that platform, with a reconnect message); the others are posted."""
     try:
         with transaction.atomic():
             targets = targeting.targets_for(launch)
             failures = _scheduled_failures(launch, targets)
-            _start(launch, targets, failures)
+            _start(launch, targets, failures, earlier)
     except ApiError:
         return 0  # started by someone else meanwhile
     except Exception:  # one broken launch must not stop the others

@@ -1,10 +1,14 @@
 """How much database work one post costs in the publishing pipeline (issue 16: was ~18-20)."""
 
+from datetime import timedelta
+
 import pytest
 import responses
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from launches.models import Launch, PostingLog
 from launches.publishing import posting, services
 from tests.launches.factories import LaunchFactory
 from tests.launches.test_publishing import LINKEDIN_POSTS, P, mocked, real_platforms
@@ -61,3 +65,30 @@ def test_a_post_costs_at_most_8_statements_and_the_last_one_finishes_the_launch(
     assert three_accounts.status == "completed"
     assert [entry.status for entry in three_accounts.posting_logs.all()] == [P.SUCCESS] * 3
     assert len([c for c in mocked.calls if c.request.method == responses.POST]) == 3
+
+
+def test_the_scheduler_starts_a_due_launch_in_a_few_statements(user, make_platform_connection):
+    twitter = make_platform_connection("twitter")
+    due = timezone.now() - timedelta(seconds=1)
+    Launch.objects.bulk_create(
+        [
+            Launch(
+                owner=user,
+                name=f"launch {n}",
+                status="scheduled",
+                scheduled_date=due,
+                platforms=["twitter"],
+                platform_contents={"twitter": {"platform": "twitter", "content": f"post {n}"}},
+                user_platform_accounts={"twitter": str(twitter.pk)},
+            )
+            for n in range(20)
+        ]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert services.start_due_launches() == 20
+    # Per batch: the claim (owners joined) and the logs the launches already have. Per launch
+    # (was 10): its connections and plan (checked twice each, as publish does), the update to
+    # running and its posts' insert; no re-read of the owner or of its posts.
+    per_launch = (len(statements(queries)) - 2) / 20
+    assert per_launch <= 6, statements(queries)
+    assert PostingLog.objects.filter(status=P.PENDING).count() == 20
