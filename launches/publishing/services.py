@@ -318,8 +318,9 @@ def start_due_launches(*, now=None) -> int:
     """Start every scheduled launch that is due; safe to run from several schedulers at once.
 
     Each batch is claimed with SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), so concurrent
-    schedulers take disjoint batches; the conditional update in ``_start`` is the claim on
-    databases without SKIP LOCKED (SQLite).
+    schedulers take disjoint batches; on SQLite the transaction takes the write lock first
+    (IMMEDIATE), so schedulers run one after the other. Either way the conditional update to
+    running is the claim itself: a launch that is no longer scheduled is not started.
     """
     now = now or timezone.now()
     started = 0
@@ -331,11 +332,63 @@ def start_due_launches(*, now=None) -> int:
                 .filter(status=S.SCHEDULED, scheduled_date__lte=now)
                 .order_by("scheduled_date")[: settings.PUBLISH_SCHEDULER_BATCH]
             )
-            earlier = _logs_of(batch)
-            for launch in batch:
-                started += _start_scheduled(launch, earlier.get(launch.pk, []))
+            started += _start_batch(batch)
         if len(batch) < settings.PUBLISH_SCHEDULER_BATCH:
             return started
+
+
+def _start_batch(batch: list[Launch]) -> int:
+    """Start a claimed batch: each launch checked on its own, then the launches that never ran
+    written together (one update, one insert, one enqueue). Anything unexpected in the shared
+    writes undoes them and starts those launches one by one, so one broken launch never
+    holds up the others."""
+    earlier = _logs_of(batch)
+    fresh, started = [], 0
+    for launch in batch:
+        if launch.pk in earlier:  # a failed launch rescheduled: it resumes what went out
+            started += _start_scheduled(launch, earlier[launch.pk])
+            continue
+        try:
+            targets = targeting.targets_for(launch)
+            fresh.append((launch, targets, _scheduled_failures(launch, targets)))
+        except Exception:
+            log.exception("checking scheduled launch %s failed", launch.pk)
+    if not fresh:
+        return started
+    before = [(launch.status, launch.started_at, launch.completed_at) for launch, _, _ in fresh]
+    try:
+        with transaction.atomic():
+            _start_together(fresh)
+    except Exception:
+        log.warning("starting %s launches together failed: one by one", len(fresh), exc_info=True)
+        for (launch, _, _), fields in zip(fresh, before, strict=True):  # as the rows are again
+            launch.status, launch.started_at, launch.completed_at = fields
+        return started + sum(_start_scheduled(launch, []) for launch, _, _ in fresh)
+    return started + len(fresh)
+
+
+class _NotAllScheduled(Exception):
+    """A launch of the batch changed status meanwhile: start them one by one instead."""
+
+
+def _start_together(fresh: list) -> None:
+    now = timezone.now()
+    claimed = Launch.objects.filter(
+        pk__in=[launch.pk for launch, _, _ in fresh], status=S.SCHEDULED
+    ).update(status=S.RUNNING, started_at=now, completed_at=None, updated_at=now)
+    if claimed != len(fresh):
+        raise _NotAllScheduled
+    logs = {}
+    for launch, targets, failures in fresh:
+        launch.status, launch.started_at, launch.completed_at = S.RUNNING, now, None
+        logs[launch.pk] = [_new_log(launch, target, failures) for target in targets]
+    PostingLog.objects.bulk_create([entry for entries in logs.values() for entry in entries])
+    for launch, _, _ in fresh:
+        for entry in logs[launch.pk]:
+            if entry.status == P.FAILED:
+                _post_event(launch, entry)
+        finish_if_settled(launch, logs=logs[launch.pk])
+    enqueue_posts([e for entries in logs.values() for e in entries if e.status == P.PENDING])
 
 
 def _logs_of(launches: list[Launch]) -> dict:

@@ -565,6 +565,23 @@ def test_scheduler_starts_due_launches_only(user, twitter):
     assert due.posting_logs.get().status == P.PENDING
 
 
+def test_a_batch_that_cannot_start_together_starts_one_by_one(user, twitter):
+    # What the batch's row locks prevent in production: one launch cancelled between the
+    # scheduler's read and its write. The shared write is undone; the others still start.
+    launches = [scheduled(user, {"twitter": str(twitter.pk)}) for _ in range(3)]
+    batch = list(Launch.objects.filter(pk__in=[launch.pk for launch in launches]))
+    Launch.objects.filter(pk=launches[0].pk).update(status="cancelled")
+    assert services._start_batch(batch) == 2
+    statuses = {launch.pk: launch.status for launch in Launch.objects.filter(owner=user)}
+    assert statuses == {
+        launches[0].pk: "cancelled",
+        launches[1].pk: "running",
+        launches[2].pk: "running",
+    }
+    assert PostingLog.objects.filter(launch=launches[0]).count() == 0
+    assert PostingLog.objects.filter(status=P.PENDING).count() == 2
+
+
 def test_unhealthy_connection_at_start_fails_only_its_platform(
     user, twitter, make_platform_connection, mocked
 ):
