@@ -79,7 +79,9 @@ def run(posts=None, due=None, concurrency=None) -> list[tuple[str, str]]:
         workers_started = [_worker(concurrency, env, index) for index in range(workers)]
         processes += workers_started
         _publish(owner, connections, 4 * workers, timeout=120)  # warm-up: the workers are up
-        pipeline_cpu = _CpuMeter(server.pid, *(worker.pid for worker in workers_started))
+        pipeline_cpu = _CpuMeter(
+            server.pid, *(worker.pid for worker in workers_started), database=not settings.EMBEDDED
+        )
         rate = _publish(owner, connections, posts, timeout=900)
         pipeline_cpu = pipeline_cpu.per_post(posts)
         rows.append(
@@ -141,10 +143,11 @@ class _CpuMeter:
     """CPU seconds (user + system) used by processes and their children since it was made,
     and by this process (the bench's own side: enqueuing, or the floor's client)."""
 
-    def __init__(self, *pids: int):
+    def __init__(self, *pids: int, database: bool = False):
         self.pids = pids
         self.start = [_process_tree_cpu(pid) for pid in pids]
         self.own = _own_cpu()
+        self.database = _database_backends_cpu() if database else None
 
     def per_post(self, posts: int) -> dict[str, float]:
         now = [_process_tree_cpu(pid) for pid in self.pids]
@@ -152,12 +155,35 @@ class _CpuMeter:
         names = ["sandbox server", *(f"worker {n + 1}" for n in range(len(self.pids) - 1))]
         result = {name: seconds * 1000 / posts for name, seconds in zip(names, used, strict=True)}
         result["bench process"] = (_own_cpu() - self.own) * 1000 / posts
+        if self.database is not None:
+            after = _database_backends_cpu()
+            used = sum(cpu - self.database.get(pid, 0.0) for pid, cpu in after.items())
+            result["PostgreSQL"] = used * 1000 / posts
         return result
 
 
 def _cpu_row(per_post: dict[str, float]) -> str:
     parts = ", ".join(f"{name} {ms:.1f}" for name, ms in per_post.items())
     return f"{sum(per_post.values()):.1f} ({parts})"
+
+
+def _database_backends_cpu() -> dict[int, float]:
+    """CPU of the PostgreSQL server processes serving this database now (the workers' and this
+    process's connections persist; the sandbox's, one per request, mostly exit uncounted)."""
+    name = settings.DATABASES["default"]["NAME"]
+    backends = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                title = cmdline.read().decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {name} " not in title:
+                continue
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        backends[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return backends
 
 
 def _own_cpu() -> float:

@@ -598,8 +598,10 @@ PUBLISH_PENDING_CHECK_MAX_SECONDS = env.int("PUBLISH_PENDING_CHECK_MAX_SECONDS",
 # A post claimed longer ago than this lost its worker (the hard task time limit is shorter):
 # the sweeper marks it unconfirmed (it may have been sent) or re-enqueues it (never sent).
 PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
-# Due scheduled launches claimed per transaction by the scheduler (beat, every few seconds).
-PUBLISH_SCHEDULER_BATCH = env.int("PUBLISH_SCHEDULER_BATCH", default=100)
+# Due scheduled launches claimed per transaction by the scheduler (beat, every second). A batch
+# starts together (5 statements + 4 per launch); its posts are sent when it commits, so smaller
+# batches get the first posts out sooner while the scheduler still works through the rest.
+PUBLISH_SCHEDULER_BATCH = env.int("PUBLISH_SCHEDULER_BATCH", default=25)
 # Platform limits every worker holds together (launches/publishing/limits.py): at most
 # `in_flight` calls to a platform at once across every process and machine, and at most
 # `posts` per `seconds` per account or per app, counted before sending so an account is paced

@@ -31,6 +31,7 @@ import contextlib
 import fcntl
 import functools
 import json
+import logging
 import math
 import os
 import random
@@ -42,6 +43,8 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 BUCKETS_PER_WINDOW = 60
 
@@ -73,22 +76,51 @@ def app_key(platform: str, *, sandbox: bool) -> str:
 # --- in flight --------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def slot(platform: str, *, sandbox: bool = False, wait: float | None = None):
-    """Hold one of the platform's in-flight slots for the block; yields False when none came
-    free within ``wait`` seconds (PUBLISH_SLOT_WAIT_SECONDS): the caller puts the post back."""
+class Slot:
+    """One in-flight call to a platform; ``release()`` (or leaving ``with``) gives it back."""
+
+    def __init__(self, key: str, held=None):
+        self.key, self.held = key, held
+
+    def release(self) -> None:
+        held, self.held = self.held, None
+        if held is None:
+            return
+        # Never lose the platform's answer over this: a slot Redis did not take back expires
+        # after its lease anyway.
+        try:
+            _backend().release(self.key, held)
+        except Exception:
+            log.warning("giving back a %s in-flight slot failed", self.key, exc_info=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def take_slot(platform: str, *, sandbox: bool = False, wait: float | None = None):
+    """One of the platform's in-flight slots, or None when none came free within ``wait``
+    seconds (PUBLISH_SLOT_WAIT_SECONDS): the caller puts the post back."""
+    key = app_key(platform, sandbox=sandbox)
     cap = limits_for(platform).in_flight
     if not cap:
-        yield True
-        return
-    key = app_key(platform, sandbox=sandbox)
+        return Slot(key)
     wait = settings.PUBLISH_SLOT_WAIT_SECONDS if wait is None else wait
     held = _acquire(key, cap, wait)
+    return None if held is None else Slot(key, held)
+
+
+@contextlib.contextmanager
+def slot(platform: str, *, sandbox: bool = False, wait: float | None = None):
+    """``take_slot`` for a block: yields whether a slot came free, gives it back after."""
+    taken = take_slot(platform, sandbox=sandbox, wait=wait)
     try:
-        yield held is not None
+        yield taken is not None
     finally:
-        if held is not None:
-            _backend().release(key, held)
+        if taken is not None:
+            taken.release()
 
 
 def _acquire(key: str, cap: int, wait: float):

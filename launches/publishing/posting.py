@@ -39,6 +39,8 @@ CLOCK_SLACK = timedelta(seconds=2)
 CHECK_AGAIN = "check the platform before retrying"
 # A post that found its platform's in-flight slots all taken is tried again this much later.
 SLOT_RETRY_SECONDS = 1.0
+# ... and one whose limits could not be checked (Redis unreachable), this much later.
+LIMITS_RETRY_SECONDS = 30.0
 
 
 def publish_post(*, log_id) -> None:
@@ -49,10 +51,6 @@ def publish_post(*, log_id) -> None:
     if connection is None:
         _fail(entry, f"the account is no longer connected. {RECONNECT}", "disconnected")
         return
-    wait = pacing.wait_left(connection.pk)
-    if wait:  # the platform told this account to slow down: not a failed attempt
-        _put_back(entry, wait)
-        return
     healthy = connection.health != Connection.Health.NEEDS_REAUTH
     try:
         request = content.post_request(entry.launch, entry, sandbox=connection.is_sandbox)
@@ -60,16 +58,15 @@ def publish_post(*, log_id) -> None:
         log.exception("preparing post %s failed", entry.pk)
         _fail(entry, "the post could not be prepared from the launch's content", "prepare_failed")
         return
-    with limits.slot(entry.platform, sandbox=connection.is_sandbox) as free:
-        if not free:  # the platform's in-flight cap is full across the workers: a moment later
-            _put_back(entry, SLOT_RETRY_SECONDS)
-            return
-        wait = limits.reserve(
-            entry.platform, connection.pk, sandbox=connection.is_sandbox, posts=_posts_in(request)
-        )
-        if wait:  # this account (or the app) posted its window's allowance: when it has room
-            _put_back(entry, wait)
-            return
+    try:
+        slot = _limited(entry, connection, request)
+    except Exception:  # the limits' store (Redis) failed us: nothing was sent, so later
+        log.exception("checking the platform limits for post %s failed", entry.pk)
+        _put_back(entry, LIMITS_RETRY_SECONDS)
+        return
+    if slot is None:
+        return
+    with slot:
         try:
             outcome = adapter_for(connection).publish(connection, request)
         except PlatformError as exc:
@@ -85,6 +82,31 @@ def publish_post(*, log_id) -> None:
         _on_error(entry, connection, outcome, was_healthy=healthy)
     else:
         _on_outcome(entry, connection, outcome)
+
+
+def _limited(entry: PostingLog, connection: Connection, request) -> limits.Slot | None:
+    """The in-flight slot this post calls the platform in, or None when it must wait: put
+    back, uncounted, for as long as the platform's limits say."""
+    wait = pacing.wait_left(connection.pk)
+    if wait:  # the platform told this account to slow down (a 429)
+        _put_back(entry, wait)
+        return None
+    sandbox = connection.is_sandbox
+    slot = limits.take_slot(entry.platform, sandbox=sandbox)
+    if slot is None:  # the platform's in-flight cap is full across the workers
+        _put_back(entry, SLOT_RETRY_SECONDS)
+        return None
+    try:
+        posts = _posts_in(request)
+        wait = limits.reserve(entry.platform, connection.pk, sandbox=sandbox, posts=posts)
+    except BaseException:
+        slot.release()
+        raise
+    if wait:  # this account (or the app) posted its window's allowance: when it has room
+        slot.release()
+        _put_back(entry, wait)
+        return None
+    return slot
 
 
 def _posts_in(request) -> int:

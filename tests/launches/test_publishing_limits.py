@@ -251,3 +251,14 @@ def test_a_429_still_slows_only_that_account(user, accounts, mocked, twitter_lim
     first.refresh_from_db()
     other.refresh_from_db()
     assert (first.status, other.status) == (P.PENDING, P.SUCCESS)
+
+
+def test_limits_that_cannot_be_checked_put_the_post_back_unsent(user, accounts, mocked, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is down
+    entry = queued(user, accounts[0])
+    tweet_ok(mocked)
+    posting.publish_post(log_id=entry.pk)
+    entry.refresh_from_db()
+    assert not mocked.calls
+    assert (entry.status, entry.attempt_count) == (P.PENDING, 0)
+    assert entry.next_attempt_at - timezone.now() >= timedelta(seconds=25)
