@@ -581,10 +581,6 @@ PUBLISH_QUEUES = {
 # busy timeout above. The thread pool enforces no CELERY_TASK_TIME_LIMIT: a post is bounded by
 # PLATFORM_HTTP_TIMEOUT_SECONDS per call instead. "prefork" restores processes.
 PUBLISH_WORKER_POOL = env("PUBLISH_WORKER_POOL", default="threads")
-PUBLISH_CONCURRENCY = {
-    platform: env.int(f"PUBLISH_CONCURRENCY_{platform.upper()}", default=8)
-    for platform in PUBLISH_QUEUES
-}
 # Retryable platform errors (5xx, 429, network): attempts per post, with exponential backoff
 # and jitter from PUBLISH_RETRY_BASE_SECONDS, honouring the platform's retry-after, capped well
 # under the broker's visibility timeout so a delayed retry is never redelivered twice.
@@ -638,6 +634,15 @@ PUBLISH_PLATFORM_LIMITS = {
         "windows": _windows(env(f"PUBLISH_WINDOWS_{platform.upper()}", default=windows)),
     }
     for platform, (in_flight, windows) in _PUBLISH_LIMITS.items()
+}
+# Threads of each platform's own worker (`manage.py publishing_workers`): more than the
+# platform's in-flight cap would only wait for slots.
+PUBLISH_CONCURRENCY = {
+    platform: env.int(
+        f"PUBLISH_CONCURRENCY_{platform.upper()}",
+        default=min(16, PUBLISH_PLATFORM_LIMITS[platform]["in_flight"] or 16),
+    )
+    for platform in PUBLISH_QUEUES
 }
 # A post waits this long for a free in-flight slot before it is put back on its queue.
 PUBLISH_SLOT_WAIT_SECONDS = env.float("PUBLISH_SLOT_WAIT_SECONDS", default=5.0)
