@@ -94,7 +94,12 @@ def run(posts=None, due=None, concurrency=None) -> list[tuple[str, str]]:
         rows.append((f"{label}: CPU ms per post, floor", _cpu_row(floor_cpu)))
         processes.append(_beat(env))
         for count in due:
+            due_cpu = _CpuMeter(
+                server.pid, *(w.pid for w in workers_started), database=not settings.EMBEDDED
+            )
             lateness, started = _lateness(owner, connections, count)
+            due_cpu = due_cpu.per_post(count)
+            due_cpu.pop("bench process")  # it only creates the rows and waits here
             rows.append(
                 (
                     f"{label}: lateness of {count} due at once",
@@ -104,6 +109,7 @@ def run(posts=None, due=None, concurrency=None) -> list[tuple[str, str]]:
                     f"last {max(started):.2f} s)",
                 )
             )
+            rows.append((f"{label}: CPU ms per post, {count} due (scheduler)", _cpu_row(due_cpu)))
         launches = Launch.objects.filter(owner=owner).count()
         on_sandbox = SandboxPost.objects.filter(account__username__startswith="bench-")
         per_launch = on_sandbox.exclude(text__startswith="floor post").count()
