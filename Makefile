@@ -27,8 +27,12 @@ migrate: install
 demo: migrate ## create (or refresh) the demo account and print its credentials
 	$(MANAGE) create_demo_account
 
-run: demo ## web + Celery worker + Celery beat on http://127.0.0.1:$(PORT)
-	$(VENV)/bin/honcho start -f Procfile
+# Posting worker processes of `make run`: each runs Python on one core (16 threads waiting on
+# the platforms), so two use both cores of a small machine (docs/benchmarks.md).
+WORKER_PROCESSES ?= 2
+
+run: demo ## web + Celery workers + Celery beat on http://127.0.0.1:$(PORT)
+	$(VENV)/bin/honcho start -f Procfile -c worker=$(WORKER_PROCESSES)
 
 lint: install
 	$(VENV)/bin/ruff check .
