@@ -1,24 +1,25 @@
 """Publishing throughput and scheduling lateness through the real pipeline, at platform latency.
 
 ``run()`` serves the sandbox platforms from ``manage.py runserver`` on a free port, answering
-every API call after 300 ms +- 50 ms (SANDBOX_LATENCY_MS / SANDBOX_JITTER_MS), starts a Celery
-worker with the publishing pool (threads, ``--concurrency`` threads) on every publishing queue
-(same broker and database as the project: embedded or PostgreSQL + Redis) and Celery beat, and
-measures:
+every API call after 300 ms +- 50 ms (SANDBOX_LATENCY_MS / SANDBOX_JITTER_MS), starts Celery
+workers as `make run` does (2 processes of the publishing pool, threads, ``--concurrency``
+threads each) on every publishing queue (same broker and database as the project: embedded or
+PostgreSQL + Redis) and Celery beat, and measures:
 
 (a) posts per second: launches published through ``publish_launch`` until every post is
     settled, beside the floor: the same adapter calls sent to the same sandbox by a plain loop
-    of the same concurrency (a thread pool, no queue, no database rows), and the ratio;
+    with as many calls in flight (a thread pool, no queue, no database rows), and the ratio;
 (b) lateness: 100 (then 2,000) launches scheduled for the same instant, started by beat's
     scheduler task; lateness is ``scheduled_date`` -> the post's ``posted_at`` (p50 / p99);
 (c) the posts the sandbox holds: exactly one per launch (none lost, none twice), printed;
 (d) CPU seconds per post (user + system, from /proc, so independent of how busy the machine
-    is): the worker (every process of it), the sandbox server, and this process (the enqueuer)
-    for the pipeline; the sandbox server and this process (the client) for the floor. With
-    the cores the processes may use, that bounds posts/s whatever the latency.
+    is): the workers, this database's PostgreSQL backends, the sandbox server, and this
+    process (publish_launch: the web side) for the pipeline; the sandbox server and this
+    process (the client) for the floor. With the cores the processes may use, that bounds
+    posts/s whatever the latency.
 
 Sizes: BENCH_PUBLISH_POSTS (400), BENCH_PUBLISH_DUE ("100,2000"), BENCH_PUBLISH_CONCURRENCY (16),
-BENCH_PUBLISH_WORKERS (worker processes, 1), BENCH_PUBLISH_ACCOUNTS (48 X accounts: each stays
+BENCH_PUBLISH_WORKERS (worker processes, 2), BENCH_PUBLISH_ACCOUNTS (48 X accounts: each stays
 under X's 100 posts / 15 min, which the engine now holds).
 """
 
@@ -65,7 +66,7 @@ def run(posts=None, due=None, concurrency=None) -> list[tuple[str, str]]:
     processes = [_runserver(port, server_env)]
     label = f"publishing (threads x{concurrency}, sandbox X 300+-50 ms, {_backend()})"
     rows = []
-    workers = int(os.environ.get("BENCH_PUBLISH_WORKERS", "1"))
+    workers = int(os.environ.get("BENCH_PUBLISH_WORKERS", "2"))  # as `make run`
     if workers > 1:
         label = label.replace("threads x", f"{workers} processes x threads x")
     try:
