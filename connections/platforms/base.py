@@ -269,6 +269,8 @@ class PostRequest:
     - ``media``: images (up to the platform's limit) or one video.
     - ``subreddits``: Reddit targets.
     - ``tiktok``: TikTok post settings (privacy level...).
+    - ``thread_media``: which of ``media`` each tweet carries (indexes into ``media``, one
+      list per tweet, X). Empty: all of ``media`` goes on the first tweet.
     - ``already_published``: items a previous attempt published (resume, never re-post).
     """
 
@@ -279,6 +281,7 @@ class PostRequest:
     media: list[Media] = field(default_factory=list)
     subreddits: list[Subreddit] = field(default_factory=list)
     tiktok: TikTokSettings | None = None
+    thread_media: list[list[int]] = field(default_factory=list)
     already_published: list[PublishedItem] = field(default_factory=list)
 
 
