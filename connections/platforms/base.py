@@ -47,6 +47,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import secrets
 import time
 from collections.abc import Callable
@@ -210,6 +211,18 @@ class Media:
             while piece := handle.read(size):
                 yield offset, piece
                 offset += len(piece)
+
+    @contextlib.contextmanager
+    def reader(self):
+        """A readable, seekable file of the media, for uploads that stream it (a multipart
+        encoder reading it block by block, resumable chunks): never the whole file at once."""
+        if self.data is not None:
+            yield io.BytesIO(self.data)
+            return
+        if self.opener is None:
+            raise PermanentError(f"media bytes are required to upload {self.filename}")
+        with self.opener() as handle:
+            yield handle
 
     def read_range(self, first: int, last: int) -> bytes:
         """Bytes ``first``..``last`` inclusive (one upload part)."""

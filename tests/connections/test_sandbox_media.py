@@ -78,3 +78,40 @@ def test_tiktok_chunks_follow_the_announced_sizes_in_order(client, db, sandbox_o
     assert put(chunk, size - 1).status_code == 201  # the last chunk takes the rest
     media = SandboxMedia.objects.get(media_id=answer["publish_id"])
     assert media.storage_name
+
+
+def test_facebook_resumable_chunks_must_be_the_ranges_handed_out(client, db, sandbox_on):
+    from connections.sandbox.views import graph
+
+    account = services.sign_in(platform="facebook", username="olive")
+    page = account.children.filter(platform="facebook").first()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {services.issue_token(page).access_token}"}
+    url = f"/sandbox/facebook/video/v25.0/{page.entity_id}/videos"
+    size = graph.RESUMABLE_CHUNK_BYTES + 4
+    start = client.post(url, {"upload_phase": "start", "file_size": size}, **auth).json()
+    assert (start["start_offset"], start["end_offset"]) == ("0", str(graph.RESUMABLE_CHUNK_BYTES))
+    session = start["upload_session_id"]
+
+    def transfer(offset, data):
+        chunk = SimpleUploadedFile("c", data)
+        body = {"upload_phase": "transfer", "upload_session_id": session, "start_offset": offset}
+        return client.post(url, {**body, "video_file_chunk": chunk}, **auth)
+
+    def finish():
+        body = {"upload_phase": "finish", "upload_session_id": session, "description": "d"}
+        return client.post(url, body, **auth)
+
+    wrong_place = transfer("4", b"abcd")
+    assert wrong_place.json()["error"]["error_subcode"] == 1363037
+    assert transfer("0", b"too short").status_code == 400  # not the range handed out
+    assert finish().status_code == 400  # nothing uploaded yet
+    first = b"x" * graph.RESUMABLE_CHUNK_BYTES
+    assert transfer("0", first).json() == {
+        "start_offset": str(graph.RESUMABLE_CHUNK_BYTES),
+        "end_offset": str(size),
+    }
+    assert transfer(str(graph.RESUMABLE_CHUNK_BYTES), b"tail").json()["start_offset"] == str(size)
+    assert finish().json() == {"success": True}
+    video = SandboxMedia.objects.get(media_id=start["video_id"])
+    with media_storage().open(video.storage_name) as handle:
+        assert handle.read() == first + b"tail"
