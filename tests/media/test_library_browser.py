@@ -51,3 +51,54 @@ def test_upload_and_browse_the_library_on_a_phone(live_server, settings, tmp_pat
             expect(tiles).to_have_count(1)
         finally:
             browser.close()
+
+
+def test_add_from_a_link_shows_progress_then_the_file(live_server, settings, no_real_http):
+    import threading
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from media import services
+    from media.models import MediaFetch
+
+    settings.SITE_URL = live_server.url
+    User.objects.create_user("phone@example.com", PASSWORD)
+    clip = video_bytes(seconds=2, size=(320, 240))
+    no_real_http.get(
+        "https://cdn.example.com/launch-teaser.mp4",
+        body=clip,
+        headers={"Content-Length": str(len(clip))},
+    )
+
+    def worker():  # what the Celery worker does, beside Playwright's event loop
+        try:
+            services.run_fetch(MediaFetch.objects.get().pk)
+        finally:
+            connections.close_all()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.get_by_label("Email").fill("phone@example.com")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(re.compile(r".*/launches/$"))
+            page.goto(f"{live_server.url}/media/")
+            page.get_by_label("From a link").fill("https://cdn.example.com/launch-teaser.mp4")
+            page.get_by_role("button", name="Add from link").click()
+            row = page.locator("#media-fetches .media-fetch").first
+            expect(row).to_contain_text("Fetching… waiting for the server")
+            expect(page.get_by_label("From a link")).to_have_value("")  # ready for the next
+            page.screenshot(path="/tmp/dropspace-media-fetch-waiting.png", full_page=True)
+            thread = threading.Thread(target=worker)
+            thread.start()
+            thread.join(timeout=60)
+            # The row polls every second and turns into the file once the worker is done.
+            expect(row).to_have_attribute("data-status", "completed", timeout=10_000)
+            expect(row.get_by_role("link", name="launch-teaser.mp4")).to_be_visible()
+            page.screenshot(path="/tmp/dropspace-media-fetch-done.png", full_page=True)
+        finally:
+            browser.close()
