@@ -652,16 +652,20 @@ def _run_writer(launch: Launch, platforms: list[str], *, on_unavailable: str) ->
     return _record(launch, written, platforms)
 
 
+# A thread rewritten to fewer tweets than thread_media names is reported before publishing.
+KEPT_ON_REWRITE = {"video_script", "thread_media", "mixed_carousel"}
+
+
 def _record(launch: Launch, written: "writer.Written", platforms: list[str]) -> Generation:
     now = timezone.now().isoformat()
     contents = dict(launch.platform_contents)
     failures = {p: v for p, v in launch.generation_failures.items() if p not in platforms}
     for platform in platforms:
         if platform in written.contents:
-            kept = {  # the video script is not the writer's to replace
+            kept = {  # the video script and the media choices are not the writer's to replace
                 key: value
                 for key, value in (contents.get(platform) or {}).items()
-                if key == "video_script"
+                if key in KEPT_ON_REWRITE
             }
             contents[platform] = {**written.contents[platform], **kept}
         else:

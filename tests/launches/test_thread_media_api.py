@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from launches import services
 from launches.models import Launch, PostingLog
 from launches.publishing import content
 from media import services as media_services
@@ -191,3 +192,13 @@ def test_a_mixed_carousel_needs_images_and_a_video(api, assets, make_platform_co
     ]
     request["platform_contents"]["instagram"]["mixed_carousel"] = "maybe"
     assert error(api.post("/v1/launches", request, format="json"))[0] == "SERVER_002"
+
+
+def test_rewriting_the_thread_keeps_the_media_choice(api, assets):
+    created = api.post("/v1/launches", body(assets[:2], [[assets[0]], [assets[1]]]), format="json")
+    launch = Launch.objects.get(pk=created.json()["data"]["id"])
+    services.generate_content(launch=launch, platforms=["twitter"])
+    launch.refresh_from_db()
+    twitter = launch.platform_contents["twitter"]
+    assert twitter["generated_by"] != "user"  # the writer wrote it
+    assert twitter["thread_media"] == [[assets[0]], [assets[1]]]
