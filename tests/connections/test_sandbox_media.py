@@ -115,3 +115,38 @@ def test_facebook_resumable_chunks_must_be_the_ranges_handed_out(client, db, san
     video = SandboxMedia.objects.get(media_id=start["video_id"])
     with media_storage().open(video.storage_name) as handle:
         assert handle.read() == first + b"tail"
+
+
+def test_x_takes_four_images_or_one_video_per_tweet(client, db, sandbox_on, monkeypatch):
+    from connections.sandbox import models as sandbox_models
+
+    monkeypatch.setattr(sandbox_models, "PROCESSING_SECONDS", 0)
+    auth = bearer("twitter")
+    upload = "/sandbox/twitter/api/2/media/upload"
+
+    def image():
+        picture = SimpleUploadedFile("a.png", b"PNG", content_type="image/png")
+        return client.post(upload, {"media": picture}, **auth).json()["data"]["id"]
+
+    init = client.post(
+        f"{upload}/initialize",
+        json.dumps({"media_type": "video/mp4", "total_bytes": 3, "media_category": "tweet_video"}),
+        content_type="application/json",
+        **auth,
+    ).json()["data"]["id"]
+    chunk = {"segment_index": 0, "media": SimpleUploadedFile("s", b"vid")}
+    client.post(f"{upload}/{init}/append", chunk, **auth)
+    client.post(f"{upload}/{init}/finalize", **auth)
+
+    def tweet(media_ids):
+        body = json.dumps({"text": "t", "media": {"media_ids": media_ids}})
+        return client.post(
+            "/sandbox/twitter/api/2/tweets", body, content_type="application/json", **auth
+        )
+
+    mixed = tweet([image(), init])
+    assert mixed.status_code == 400
+    assert "a maximum of 4 items" in mixed.json()["detail"]  # X's own words: permanent
+    assert tweet([image() for _ in range(5)]).status_code == 400
+    assert tweet([image() for _ in range(4)]).status_code == 201
+    assert tweet([init]).status_code == 201
