@@ -20,10 +20,9 @@ FILE_CACHE = "public, max-age=31536000, immutable"
 @login_required
 @require_GET
 def media_list(request):
-    assets = list(selectors.library_for(request.user))
     services.expire_stalled_fetches(request.user)
     context = {
-        "assets": [_card(asset) for asset in assets],
+        "assets": _cards(request.user),
         "fetches": [
             {"fetch": fetch, "thumbnail": _thumb(fetch)}
             for fetch in selectors.recent_fetches(request.user)
@@ -33,6 +32,10 @@ def media_list(request):
         **generate_panel(request.user),
     }
     return render(request, "media/list.html", context)
+
+
+def _cards(user) -> list[dict]:
+    return [_card(asset) for asset in selectors.library_for(user)]
 
 
 def _card(asset) -> dict:
@@ -91,7 +94,11 @@ def media_fetch_status(request, fetch_id):
     fetch = selectors.fetch_for_user(request.user, fetch_id)
     if fetch is None:
         raise Http404("no such fetch")
-    return render(request, "media/_fetch.html", {"fetch": fetch, "thumbnail": _thumb(fetch)})
+    context = {"fetch": fetch, "thumbnail": _thumb(fetch)}
+    if fetch.status == fetch.Status.COMPLETED and request.htmx:
+        # The poll that sees it done also brings the grid with the new file in it.
+        context.update(swap_oob=True, assets=_cards(request.user))
+    return render(request, "media/_fetch.html", context)
 
 
 def _thumb(fetch) -> str:

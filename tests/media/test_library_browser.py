@@ -97,4 +97,6 @@ def test_add_from_a_link_shows_progress_then_the_file(live_server, settings, no_
         # The row polls every second and turns into the file once the worker is done.
         expect(row).to_have_attribute("data-status", "completed", timeout=10_000)
         expect(row.get_by_role("link", name="launch-teaser.mp4")).to_be_visible()
+        expect(page.locator("#media-library .media-tile")).to_have_count(1)  # no reload
+        expect(page.locator("#library-title")).to_contain_text("(1)")
         page.screenshot(path="/tmp/dropspace-media-fetch-done.png", full_page=True)

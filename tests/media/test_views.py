@@ -82,6 +82,13 @@ def test_add_from_a_link_is_fetched_in_the_background(
     assert "hx-get" not in row  # done: no more polling
     assert f'href="{reverse("media:detail", args=[asset.pk])}"' in row
     assert "to your library" in row
+    assert "hx-swap-oob" not in row  # a plain GET: just the row
+    polled = logged_in_client.get(
+        reverse("media:fetch-status", args=[fetch.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<section class="stack" id="media-library"' in polled
+    assert 'hx-swap-oob="true"' in polled  # the grid, with the new file, swapped in too
+    assert f'href="{reverse("media:detail", args=[asset.pk])}" class="media-thumb"' in polled
 
 
 def test_a_link_that_fails_says_why(logged_in_client, user, no_real_http):
