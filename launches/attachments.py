@@ -223,16 +223,17 @@ def tweet_count(launch: Launch) -> int:
     return len(entry.get("thread") or []) or 1
 
 
-def thread_media_problems(launch: Launch) -> list[dict]:
+def thread_media_problems(launch: Launch, *, asked: bool = False) -> list[dict]:
     """Whether each tweet's media exists on the launch and fits X's rule: up to 4 images, or
-    one video or GIF, per tweet."""
+    one video or GIF, per tweet. ``asked``: the request sets thread_media, so a choice X
+    would ignore (its media detached) is refused too; otherwise X simply posts no media."""
     chosen = thread_media(launch)
     if not chosen or "twitter" not in launch.platforms:
         return []
     field = "platform_contents.twitter.thread_media"
     if not gets_media(launch, "twitter"):
         message = "X does not get this launch's media (add twitter to media_attach_platforms)"
-        return [rules.problem(field, message)]
+        return [rules.problem(field, message)] if asked else []
     by_id = {item.get("id"): item for item in launch_items(launch)}
     tweets = tweet_count(launch)
     problems = []

@@ -106,7 +106,8 @@ def _tweet_choices(launch: Launch) -> dict[str, int]:
     if (
         "twitter" not in launch.platforms
         or not attachments.gets_media(launch, "twitter")
-        or attachments.tweet_count(launch) < 2
+        # One tweet: nothing to choose, unless a choice from a longer thread is left to undo.
+        or (attachments.tweet_count(launch) < 2 and not attachments.thread_media(launch))
     ):
         return {}
     chosen = attachments.thread_media(launch) or [
@@ -117,12 +118,16 @@ def _tweet_choices(launch: Launch) -> dict[str, int]:
 
 
 def _offers_mixed_carousel(launch: Launch) -> bool:
+    """When Instagram could post the images and the video together, or the choice is on (so
+    it can be turned off after the video or the images were removed)."""
+    if "instagram" not in launch.platforms:
+        return False
     items = attachments.launch_items(launch)
-    return (
-        "instagram" in launch.platforms
-        and attachments.gets_media(launch, "instagram")
-        and any(attachments.is_video(item) for item in items)
-        and any(not attachments.is_video(item) for item in items)
+    both = any(attachments.is_video(item) for item in items) and any(
+        not attachments.is_video(item) for item in items
+    )
+    return attachments.mixed_carousel(launch) or (
+        both and attachments.gets_media(launch, "instagram")
     )
 
 

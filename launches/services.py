@@ -181,7 +181,7 @@ def _create_with_media(
     launch = Launch(status=S.SCHEDULED if fields["scheduled_date"] else S.DRAFT, **fields)
     _add_video_scripts(launch, video_platforms)
     raise_problems(attachments.apply(launch, change))
-    raise_problems(attachments.thread_media_problems(launch))
+    raise_problems(attachments.thread_media_problems(launch, asked=True))
     check_media_requirements(launch, video_coming=video_platforms)
     return launch, _write_and_save(launch, change, paid=paid)
 
@@ -378,7 +378,7 @@ def _update_locked(launch: Launch, by, changes: dict, change) -> Launch:
         update_fields += _apply_media(launch, change)
         if sets_thread_media:
             # Checked when asked for; a thread shortened later is reported before publishing.
-            raise_problems(attachments.thread_media_problems(launch))
+            raise_problems(attachments.thread_media_problems(launch, asked=True))
         if launch.status == S.SCHEDULED:
             check_schedulable(launch)
         launch.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])

@@ -206,3 +206,38 @@ def test_instagram_mixed_carousel_from_the_editor(logged_in_client, launch, user
     page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
     assert 'data-platform="instagram" data-layout="carousel"' in page
     assert 'aria-label="2 slides"' in page
+
+
+def test_the_mixed_carousel_can_be_turned_off_after_the_video_is_removed(
+    logged_in_client, launch, user
+):
+    clip = media_services.ingest_base64(
+        owner=user, data=base64.b64encode(video_bytes()).decode(), filename="demo.mp4"
+    )
+    image = library(user, name="one.jpg")
+    ids = [str(image.pk), str(clip.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    on = {"mixed_carousel_shown": "1", "mixed_carousel": "on"}
+    post(logged_in_client, launch, {"asset": ids, **on})
+    post(logged_in_client, launch, {"asset": ids, "remove": str(clip.pk), **on})
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert "post the images and the video together in one carousel" in page  # still offered
+    post(logged_in_client, launch, {"asset": [ids[0]], "mixed_carousel_shown": "1"})
+    launch.refresh_from_db()
+    assert launch.platform_contents["instagram"]["mixed_carousel"] is False
+
+
+def test_a_tweet_choice_left_from_a_longer_thread_can_be_undone(logged_in_client, launch, user):
+    thread_launch(launch, tweets=2)
+    one, two = library(user, name="one.jpg"), library(user, name="two.jpg")
+    ids = [str(one.pk), str(two.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    post(logged_in_client, launch, {"asset": ids, f"tweet-{one.pk}": "1", f"tweet-{two.pk}": "2"})
+    launch.refresh_from_db()
+    launch.platform_contents["twitter"]["thread"] = ["just one tweet now"]
+    launch.save()
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert f'name="tweet-{two.pk}"' in page  # still offered, to move it back
+    post(logged_in_client, launch, {"asset": ids, f"tweet-{one.pk}": "1", f"tweet-{two.pk}": "1"})
+    launch.refresh_from_db()
+    assert "thread_media" not in launch.platform_contents["twitter"]  # the default again

@@ -202,3 +202,13 @@ def test_rewriting_the_thread_keeps_the_media_choice(api, assets):
     twitter = launch.platform_contents["twitter"]
     assert twitter["generated_by"] != "user"  # the writer wrote it
     assert twitter["thread_media"] == [[assets[0]], [assets[1]]]
+
+
+def test_detaching_x_from_the_media_later_just_posts_x_without_media(api, assets):
+    created = api.post("/v1/launches", body(assets[:1], [[assets[0]]]), format="json")
+    launch_id = created.json()["data"]["id"]
+    detach = {"media_attach_platforms": ["linkedin"]}
+    assert api.patch(f"/v1/launches/{launch_id}", detach, format="json").status_code == 200
+    launch = Launch.objects.get(pk=launch_id)
+    request = content.post_request(launch, PostingLog(launch=launch, platform="twitter"))
+    assert (request.media, request.thread_media) == ([], [[]])
