@@ -2,6 +2,7 @@
 
 import re
 
+from launches import rules
 from launches.templatetags.platforms import fold_text, platform_logo
 from tests.launches.factories import LaunchFactory
 
@@ -72,3 +73,41 @@ def test_previews_show_the_posting_account_the_thread_and_the_fold(
     assert '<div class="pp-media"' in instagram  # the square image comes first
     # nobody connected on Instagram: the person's own name
     assert re.search(r"<strong>Olive Owner</strong>", instagram)
+
+
+def counts_in(html: str) -> list[str]:
+    return re.findall(r'<span class="pp-count[^"]*"[^>]*>([^<]*)</span>', html)
+
+
+def test_previews_show_the_counts_each_platform_shows_counted_as_the_validators_count(
+    logged_in_client, user
+):
+    weighted = "Ship it 🚀 https://acme.com/a/very/long/path/that/counts/as/twenty-three"
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["twitter", "linkedin", "facebook", "reddit", "producthunt", "hackernews"],
+        platform_contents={
+            "twitter": {"platform": "twitter", "thread": [weighted, "x" * 300]},
+            "linkedin": {"platform": "linkedin", "content": LONG},
+            "facebook": {"platform": "facebook", "content": LONG},
+            "reddit": {"platform": "reddit", "title": "Acme: invoices paid", "content": "Body"},
+            "producthunt": {"platform": "producthunt", "title": "t" * 61, "content": "Desc"},
+            "hackernews": {"platform": "hackernews", "title": "Show HN: Acme", "content": ""},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+
+    x = preview_of(page, "Twitter / X")
+    # X's weighted count: the link is 23, the rocket 2, not their characters
+    assert rules.tweet_length(weighted) == 34 != len(weighted)
+    assert counts_in(x) == ["34 / 280", "300 / 280 · 20 over the limit"]
+    assert x.count('class="pp-count is-over"') == 1
+    assert counts_in(preview_of(page, "LinkedIn")) == [f"{len(LONG)} / 3000"]
+    assert counts_in(preview_of(page, "Facebook")) == []  # Facebook's composer shows none
+    assert counts_in(preview_of(page, "Reddit")) == ["19 / 300"]  # the title only
+    assert counts_in(preview_of(page, "Product Hunt")) == [
+        "61 / 60 · 1 over the limit",  # the tagline
+        "4 / 500",
+    ]
+    assert counts_in(preview_of(page, "Hacker News")) == ["13 / 80"]
+    assert 'data-count-of="hackernews-title" data-limit="80" data-count="chars"' in page
