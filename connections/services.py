@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing import services as billing
+from connections import avatars
 from connections.models import MULTI_ACCOUNT_PLATFORMS, Connection
 from connections.platforms import adapter_for, get_adapter, uses_sandbox
 from connections.platforms.base import (
@@ -195,6 +196,8 @@ def save_connection(
         connection.is_active = True
         connection.clear_error()
         connection.save()
+    # After the commit: the picture download holds no row lock (and its failure undoes nothing).
+    avatars.refresh_avatar(connection)
     return connection
 
 

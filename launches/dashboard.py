@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
+from connections import avatars
 from connections import selectors as connection_selectors
 from connections.models import Connection
 from connections.platforms import GUIDED, adapter_class, hackernews, producthunt
@@ -334,5 +335,6 @@ def preview_identities(launch: Launch, user) -> dict[str, dict]:
             "name": name,
             "handle": f"{prefix}{username}" if username and prefix is not None else "",
             "initial": name[:1].upper(),
+            "avatar": avatars.avatar_src(connection),
         }
     return identities

@@ -131,3 +131,13 @@ def preview_count(tab: dict, part: str):
     limit = tab["title_limit"] if part == "title" else tab["limit"]
     text = (tab.get("entry") or {}).get(part) or ""
     return char_count(text, limit, platform, of=f"{platform}-{part}")
+
+
+@register.simple_tag
+def preview_avatar(who: dict):
+    """The author's picture (our copy of the account's), else their initial in a circle."""
+    if who.get("avatar"):
+        return format_html(
+            '<img class="pp-avatar" src="{}" alt="" width="40" height="40">', who["avatar"]
+        )
+    return format_html('<span class="pp-avatar" aria-hidden="true">{}</span>', who.get("initial"))

@@ -96,7 +96,7 @@ def userinfo(request):
         {
             "sub": account.entity_id,
             "name": account.display_name,
-            "picture": "",
+            "picture": services.picture_url(account),
             "email_verified": True,
         }
     )
