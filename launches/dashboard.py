@@ -10,6 +10,7 @@ from connections import avatars
 from connections import selectors as connection_selectors
 from connections.models import Connection
 from connections.platforms import GUIDED, adapter_class, hackernews, producthunt
+from dropspace import wording
 from launches import analytics, selectors
 from launches.models import AUTO_POST_PLATFORMS, Launch, Platform, PostingLog
 
@@ -63,13 +64,16 @@ def account_choices(launch: Launch, user) -> list[dict]:
 def _own_option(connection: Connection, chosen: set[str]) -> dict:
     value = f"{account_key(connection)}={connection.pk}"
     name = person_name(connection) or connection.entity_id
-    kind = "" if connection.account_type == "personal" else f" ({connection.account_type})"
+    kind = wording.ACCOUNT_KINDS.get(connection.account_type, "")
+    personal = connection.account_type == Connection.AccountType.PERSONAL
     return {
         "value": value,
-        "label": f"{name}{kind}",
+        "label": f"{name} ({kind})" if kind and not personal else name,
         "checked": value in chosen,
         "health": connection.health,
+        "health_label": wording.HEALTH_NAMES.get(connection.health, ""),
         "sandbox": connection.is_sandbox,
+        "avatar": avatars.avatar_src(connection),
     }
 
 
@@ -329,7 +333,9 @@ def preview_identities(launch: Launch, user) -> dict[str, dict]:
         own = [c for c in mine if c.platform == platform]
         connection = next((c for c in own if str(c.pk) in chosen), own[0] if own else None)
         name = (person_name(connection) if connection else "") or fallback
-        username = connection.username if connection else ""
+        # Adapters store the handle as the platform writes it ("@olive", "u/olive"): bare
+        # here, so the platform's own prefix is added once.
+        username = connection.username.removeprefix("u/").lstrip("@") if connection else ""
         prefix = HANDLE_PREFIX.get(platform)
         identities[platform] = {
             "name": name,

@@ -111,3 +111,26 @@ def test_previews_show_the_counts_each_platform_shows_counted_as_the_validators_
     ]
     assert counts_in(preview_of(page, "Hacker News")) == ["13 / 80"]
     assert 'data-count-of="hackernews-title" data-limit="80" data-count="chars"' in page
+
+
+def test_handles_as_adapters_store_them_get_the_platforms_prefix_once(
+    logged_in_client, user, make_platform_connection
+):
+    make_platform_connection("twitter", username="@olive_ships", display_name="Olive S")
+    make_platform_connection("reddit", username="u/olive_ships", display_name="olive_ships")
+    make_platform_connection("instagram", username="@olive.ships", display_name="Olive")
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["twitter", "reddit", "instagram"],
+        platform_contents={
+            "twitter": {"platform": "twitter", "thread": ["One"]},
+            "reddit": {"platform": "reddit", "title": "Acme", "content": "Hi"},
+            "instagram": {"platform": "instagram", "content": "Hi"},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "@olive_ships · now" in preview_of(page, "Twitter / X")
+    assert "u/olive_ships · now" in preview_of(page, "Reddit")
+    assert '<div class="pp-handle">olive.ships</div>' in preview_of(page, "Instagram")
+    assert "@@" not in page
+    assert "u/u/" not in page
