@@ -391,6 +391,7 @@ def test_analytics_fragment_with_numbers_and_charts(
     assert 'Facebook <span class="muted small">· Acme Bakery</span>' in fragment
     assert 'data-cache-status="refreshed"' in fragment
     assert 'data-cache-status="unavailable"' in fragment
+    assert ">refreshed<" not in fragment  # an internal cache state, never a word on the page
     assert 'width="150"' in fragment  # the biggest number fills the bar
     # The Product Hunt post waits for the person: it is not "pending".
     assert "2 published · 1 failed · 1 for you to post" in fragment

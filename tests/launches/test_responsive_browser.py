@@ -179,6 +179,12 @@ def test_settings_tables_fit(live_server, account, width):
             page.goto(f"{live_server.url}{path}")
             assert_fits(page, name, width)
 
+        # a connected account's name keeps a readable width (it was squeezed to one word)
+        page.goto(f"{live_server.url}/connections/")
+        name = page.locator(".connection-row .grow").first
+        assert name.bounding_box()["width"] >= 200
+        assert_on_screen(page, page.get_by_role("button", name="Disconnect pat_ships"))
+
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_persona_sample_tabs_and_webhook_detail_fit(live_server, account, width):
