@@ -64,11 +64,12 @@ def account_choices(launch: Launch, user) -> list[dict]:
 def _own_option(connection: Connection, chosen: set[str]) -> dict:
     value = f"{account_key(connection)}={connection.pk}"
     name = person_name(connection) or connection.entity_id
-    kind = wording.ACCOUNT_KINDS.get(connection.account_type, "")
-    personal = connection.account_type == Connection.AccountType.PERSONAL
+    # Only LinkedIn mixes kinds (a profile and company pages): there the kind tells them apart.
+    company = connection.account_type == Connection.AccountType.ORGANIZATION
+    kind = wording.ACCOUNT_KINDS[Connection.AccountType.ORGANIZATION]
     return {
         "value": value,
-        "label": f"{name} ({kind})" if kind and not personal else name,
+        "label": f"{name} ({kind})" if company else name,
         "checked": value in chosen,
         "health": connection.health,
         "health_label": wording.HEALTH_NAMES.get(connection.health, ""),
