@@ -105,6 +105,9 @@ def test_previews_show_the_counts_each_platform_shows_counted_as_the_validators_
     assert counts_in(preview_of(page, "LinkedIn")) == [f"{len(LONG)} / 3000"]
     assert counts_in(preview_of(page, "Facebook")) == []  # Facebook's composer shows none
     assert counts_in(preview_of(page, "Reddit")) == ["19 / 300"]  # the title only
+    # no subreddit yet: Reddit posts to the person's profile, and the preview says so
+    assert "Posted to your profile · now" in preview_of(page, "Reddit")
+    assert "r/subreddit" not in page
     assert counts_in(preview_of(page, "Product Hunt")) == [
         "61 / 60 · 1 over the limit",  # the tagline
         "4 / 500",
@@ -124,12 +127,18 @@ def test_handles_as_adapters_store_them_get_the_platforms_prefix_once(
         platforms=["twitter", "reddit", "instagram"],
         platform_contents={
             "twitter": {"platform": "twitter", "thread": ["One"]},
-            "reddit": {"platform": "reddit", "title": "Acme", "content": "Hi"},
+            "reddit": {
+                "platform": "reddit",
+                "title": "Acme",
+                "content": "Hi",
+                "subreddits": [{"name": "SideProject"}],
+            },
             "instagram": {"platform": "instagram", "content": "Hi"},
         },
     )
     page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
     assert "@olive_ships · now" in preview_of(page, "Twitter / X")
+    assert "<strong>r/SideProject</strong>" in preview_of(page, "Reddit")
     assert "u/olive_ships · now" in preview_of(page, "Reddit")
     assert '<div class="pp-handle">olive.ships</div>' in preview_of(page, "Instagram")
     assert "@@" not in page
