@@ -59,6 +59,11 @@ def refresh_avatar(connection: Connection) -> None:
     _replace(connection, name)
 
 
+def forget_avatar(connection: Connection) -> None:
+    """A disconnected account's picture is not kept."""
+    _replace(connection, "")
+
+
 def fetch_picture(connection: Connection) -> bytes:
     """The picture's bytes, fetched the safe way. Only a sandbox account's picture may live on
     this machine (the sandbox serves it from the app itself)."""

@@ -205,6 +205,7 @@ def _retire_other_accounts(owner, platform: str, *, keep: str) -> None:
     others = Connection.objects.filter(owner=owner, platform=platform, is_active=True)
     for other in others.exclude(entity_id=keep):
         _deactivate(other)
+        transaction.on_commit(lambda other=other: avatars.forget_avatar(other))
 
 
 def _store_refresh_token(connection: Connection, tokens: TokenSet) -> None:
@@ -230,6 +231,7 @@ def disconnect_connection(*, connection: Connection) -> Connection:
     with transaction.atomic():
         locked = Connection.objects.select_for_update().get(pk=connection.pk)
         _deactivate(locked)
+    avatars.forget_avatar(locked)
     return locked
 
 

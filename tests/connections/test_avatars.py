@@ -172,3 +172,14 @@ def test_a_sandbox_account_comes_with_a_picture(sandbox_server, logged_in_client
     assert connection.avatar_url.startswith(f"{sandbox_server.url}/sandbox/accounts/")
     with Image.open(media_storage().open(connection.avatar_name)) as copy:
         assert copy.size == (96, 96)
+
+
+def test_disconnecting_forgets_the_picture(logged_in_client, user, dns, mocked):
+    mocked.get("https://cdn.example.com/me.png", body=picture(kind="PNG"))
+    connection = save(user, "https://cdn.example.com/me.png")
+    kept = connection.avatar_name
+    response = logged_in_client.post(f"/connections/{connection.pk}/disconnect/")
+    assert response.status_code == 302
+    connection.refresh_from_db()
+    assert connection.avatar_name == ""
+    assert not media_storage().exists(kept)
