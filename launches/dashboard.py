@@ -240,7 +240,7 @@ def _kit(platform: str, launch: Launch, entry: dict):
 
 # --- analytics charts -------------------------------------------------------------------------
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 14, 6, 110, 150
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 14, 6, 124, 150
 # Ratios (0..1) share no scale with counts: shown in the numbers, not as bars.
 RATIO_FIELDS = {"upvoteRatio", "engagement"}
 
