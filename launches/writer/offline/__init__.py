@@ -26,6 +26,9 @@ _STOPWORDS = (
     "its not but all any out get got how why who use using used make makes made new now one"
 )
 STOPWORDS = frozenset(_STOPWORDS.split())
+# Tags any launch may carry, after the product's own words: a caption whose product words are
+# few (a one-line description) still gets the hashtags Instagram and TikTok captions are read by.
+LAUNCH_TAGS = ("LaunchDay", "NewProduct", "MadeThis", "BuildInPublic", "Startup", "SmallBusiness")
 
 
 def write(brief: Brief) -> Written:
@@ -90,4 +93,6 @@ def keywords(brief: Brief, count: int) -> list[str]:
     name_tag = "".join(w[:1].upper() + w[1:] for w in WORD_KEYWORD.findall(brief.title))[:40]
     tags = [name_tag] if name_tag else []
     tags += [spelling[key] for key in ranked if key != name_tag.lower()]
+    taken = {tag.lower() for tag in tags}
+    tags += [tag for tag in LAUNCH_TAGS if tag.lower() not in taken]
     return tags[:count]
