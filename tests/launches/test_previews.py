@@ -70,7 +70,9 @@ def test_previews_show_the_posting_account_the_thread_and_the_fold(
     assert "…see more" not in preview_of(page, "Facebook")
     instagram = preview_of(page, "Instagram")
     assert 'data-fold="125"' in instagram
-    assert '<div class="pp-media"' in instagram  # the square image comes first
+    # the square image comes first; without media it says so in words, not a grey square
+    assert "Instagram needs an image or video to post." in instagram
+    assert '<a href="#launch-media">Add media</a>' in instagram
     # nobody connected on Instagram: the person's own name
     assert re.search(r"<strong>Olive Owner</strong>", instagram)
 
@@ -143,3 +145,54 @@ def test_handles_as_adapters_store_them_get_the_platforms_prefix_once(
     assert '<div class="pp-handle">olive.ships</div>' in preview_of(page, "Instagram")
     assert "@@" not in page
     assert "u/u/" not in page
+
+
+def test_instagram_shows_its_first_image_or_says_it_needs_one(
+    logged_in_client, user, settings, tmp_path
+):
+    import base64
+
+    from django.urls import reverse
+
+    from media import services as media_services
+    from tests.media.files import image_bytes
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["instagram", "tiktok"],
+        platform_contents={
+            "instagram": {"platform": "instagram", "content": "Hi"},
+            "tiktok": {"platform": "tiktok", "content": "Hi"},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "Instagram needs an image or video to post." in preview_of(page, "Instagram")
+    assert "<img" not in preview_of(page, "TikTok")
+
+    data = base64.b64encode(image_bytes()).decode()
+    asset = media_services.ingest_base64(owner=user, data=data, filename="shot.jpg")
+    logged_in_client.post(reverse("launches:media", args=[launch.pk]), {"add": [str(asset.pk)]})
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    instagram = preview_of(page, "Instagram")
+    assert "needs an image" not in instagram
+    assert re.search(r'<div class="pp-media" aria-hidden="true"><img src="[^"]+"', instagram)
+    assert "<img" in preview_of(page, "TikTok")  # photos on TikTok show in its frame
+
+
+def test_a_published_instagram_preview_offers_no_add_media(logged_in_client, user):
+    launch = LaunchFactory(
+        owner=user,
+        status="completed",
+        platforms=["instagram"],
+        platform_contents={"instagram": {"platform": "instagram", "content": "Hi"}},
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "Instagram needs an image or video to post." in preview_of(page, "Instagram")
+    assert "Add media" not in preview_of(page, "Instagram")

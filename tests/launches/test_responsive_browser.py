@@ -150,6 +150,12 @@ def test_every_platforms_preview_is_drawn_with_its_count(live_server, account, w
             assert box["width"] >= 200, (tab.inner_text(), box)
             assert box["height"] >= 100, (tab.inner_text(), box)
             assert_on_screen(page, card)
+        page.get_by_role("tab", name="Instagram").click()
+        instagram = page.get_by_label("Preview on Instagram")
+        missing = instagram.get_by_text("Instagram needs an image or video to post.")
+        assert_on_screen(page, missing)  # said in words where the picture goes
+        assert_on_screen(page, instagram.get_by_role("link", name="Add media"))
+        instagram.screenshot(path=f"/tmp/dropspace-responsive-instagram-preview-{width}.png")
         page.get_by_role("tab", name="TikTok").click()
         tiktok = page.get_by_label("Preview on TikTok")
         assert_on_screen(page, tiktok.locator(".pp-count"))
@@ -178,6 +184,13 @@ def test_settings_tables_fit(live_server, account, width):
         }.items():
             page.goto(f"{live_server.url}{path}")
             assert_fits(page, name, width)
+
+        # the guide is a real button under the intro on a phone, not floating text
+        page.goto(f"{live_server.url}/webhooks/")
+        guide = page.get_by_role("link", name="Webhook guide")
+        assert_on_screen(page, guide)
+        intro = page.locator(".page-header p").bounding_box()
+        assert guide.bounding_box()["y"] >= intro["y"] + intro["height"] or width > 640
 
         # a connected account's name keeps a readable width (it was squeezed to one word)
         page.goto(f"{live_server.url}/connections/")
