@@ -17,6 +17,7 @@ import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image, ImageOps
 
@@ -44,9 +45,21 @@ def refresh_avatar(connection: Connection) -> None:
         _replace(connection, "")
         return
     try:
-        png = square_png(fetch_picture(connection))
+        picture = fetch_picture(connection)
     except AvatarError as exc:
         log.info("profile picture of connection %s not copied: %s", connection.pk, exc)
+        return
+    store_picture(connection, picture)
+
+
+def store_picture(connection: Connection, picture: bytes) -> None:
+    """``picture`` (an image file's bytes) as the connection's picture: cut, re-encoded and
+    stored as every copy is. Also how an account with no picture URL to fetch gets one (the
+    sandbox's official accounts, created before any web server answers)."""
+    try:
+        png = square_png(picture)
+    except AvatarError as exc:
+        log.info("profile picture of connection %s not stored: %s", connection.pk, exc)
         return
     digest = hashlib.sha256(png).hexdigest()[:16]
     name = f"avatars/{connection.pk.hex}-{digest}.png"
@@ -111,10 +124,24 @@ def _replace(connection: Connection, name: str) -> None:
     Connection.objects.filter(pk=connection.pk).update(avatar_name=name)
     connection.avatar_name = name
     if old:
-        try:
-            media_storage().delete(old)
-        except Exception:  # a stale file is harmless; the row no longer points at it
-            log.warning("old profile picture %s not deleted", old)
+        _delete_file(old)
+
+
+def forget_deleted(sender, instance: Connection, **kwargs) -> None:
+    """``post_delete`` of a connection: its picture file goes too. Deleting a whole user
+    account cascades to its connections in the database without any service running, so the
+    row's deletion is the one moment that always sees the file (deleted once the transaction
+    commits; a rolled-back deletion keeps both)."""
+    name = instance.avatar_name
+    if name:
+        transaction.on_commit(lambda: _delete_file(name))
+
+
+def _delete_file(name: str) -> None:
+    try:
+        media_storage().delete(name)
+    except Exception:  # a stale file is harmless; no row points at it any more
+        log.warning("old profile picture %s not deleted", name)
 
 
 def avatar_src(connection: Connection | None) -> str:

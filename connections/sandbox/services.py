@@ -399,6 +399,7 @@ def connect_official_accounts(platforms=OFFICIAL_PLATFORMS) -> list:
     ``make run`` calls it so wallets (x402 agents) and anyone without connected accounts can
     publish on a fresh machine. Idempotent: an existing official connection gets a new token.
     """
+    from connections import avatars
     from connections import services as connection_services
     from connections.platforms.base import AccountInfo, TokenSet
 
@@ -412,23 +413,25 @@ def connect_official_accounts(platforms=OFFICIAL_PLATFORMS) -> list:
         lifetime = (
             int((token.expires_at - timezone.now()).total_seconds()) if token.expires_at else None
         )
-        connections.append(
-            connection_services.save_connection(
-                owner=None,
-                platform=platform,
-                sandbox=True,
-                tokens=TokenSet(
-                    access_token=token.access_token,
-                    refresh_token=token.refresh_token,
-                    expires_in=lifetime,
-                ),
-                account=AccountInfo(
-                    entity_id=account.entity_id,
-                    username=account.username,
-                    display_name=f"{account.display_name} (sandbox)",
-                ),
-            )
+        connection = connection_services.save_connection(
+            owner=None,
+            platform=platform,
+            sandbox=True,
+            tokens=TokenSet(
+                access_token=token.access_token,
+                refresh_token=token.refresh_token,
+                expires_in=lifetime,
+            ),
+            account=AccountInfo(
+                entity_id=account.entity_id,
+                username=account.username,
+                display_name=f"{account.display_name} (sandbox)",
+            ),
         )
+        # ``make demo`` runs this before the web server is up, so the picture cannot be
+        # fetched from the sandbox's URL as other accounts' are: it is drawn here instead.
+        avatars.store_picture(connection, draw_picture(account))
+        connections.append(connection)
     return connections
 
 

@@ -174,6 +174,25 @@ def test_a_sandbox_account_comes_with_a_picture(sandbox_server, logged_in_client
         assert copy.size == (96, 96)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_sandbox_linkedin_company_page_gets_its_logo(sandbox_server, logged_in_client):
+    """The organization lookup's logo (``logoV2``) is the page's picture, copied like a
+    profile's; company pages showed their initial."""
+    from tests.connections.test_end_to_end import connect
+
+    def every_account(client):
+        accounts = client.get("/connections/choose/").context["choice"]["accounts"]
+        return [account["entity_id"] for account in accounts]
+
+    accounts = connect(logged_in_client, "linkedin", choose=every_account)
+    page = accounts.get(account_type="organization")
+    assert page.avatar_url.startswith(f"{sandbox_server.url}/sandbox/accounts/")
+    assert page.avatar_name
+    assert page.avatar_name != accounts.get(account_type="personal").avatar_name
+    with Image.open(media_storage().open(page.avatar_name)) as copy:
+        assert copy.size == (96, 96)
+
+
 def test_disconnecting_forgets_the_picture(logged_in_client, user, dns, mocked):
     mocked.get("https://cdn.example.com/me.png", body=picture(kind="PNG"))
     connection = save(user, "https://cdn.example.com/me.png")
@@ -183,3 +202,49 @@ def test_disconnecting_forgets_the_picture(logged_in_client, user, dns, mocked):
     connection.refresh_from_db()
     assert connection.avatar_name == ""
     assert not media_storage().exists(kept)
+
+
+def test_official_sandbox_accounts_get_a_drawn_picture_without_any_request(db, settings, mocked):
+    """``make demo`` connects them before the web server is up: their picture is drawn here
+    (``mocked`` has no route, so any HTTP request would fail the test)."""
+    from connections.sandbox import services as sandbox
+
+    settings.SANDBOX_ENABLED = True
+    first = sandbox.connect_official_accounts()
+    again = sandbox.connect_official_accounts()  # make demo again: still there
+    assert {c.platform for c in again} == {c.platform for c in first} == {"twitter", "reddit"}
+    for connection in again:
+        connection.refresh_from_db()
+        with Image.open(media_storage().open(connection.avatar_name)) as copy:
+            assert copy.size == (96, 96)
+    assert len(mocked.calls) == 0
+
+
+def test_deleting_a_whole_account_deletes_its_pictures(
+    user, dns, mocked, django_capture_on_commit_callbacks
+):
+    """The user's rows cascade (no service runs); the picture files go with them."""
+    mocked.get("https://cdn.example.com/me.png", body=picture(kind="PNG"))
+    kept = save(user, "https://cdn.example.com/me.png").avatar_name
+    assert media_storage().exists(kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert not Connection.objects.exists()
+    assert not media_storage().exists(kept)
+
+
+def test_a_deletion_that_rolls_back_keeps_the_picture(user, dns, mocked):
+    from django.db import transaction
+
+    mocked.get("https://cdn.example.com/me.png", body=picture(kind="PNG"))
+    kept = save(user, "https://cdn.example.com/me.png").avatar_name
+
+    def delete_then_fail():
+        with transaction.atomic():
+            user.delete()
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        delete_then_fail()
+    assert media_storage().exists(kept)
+    assert Connection.objects.filter(avatar_name=kept).exists()
