@@ -188,12 +188,16 @@ def test_a_company_pages_logo_is_its_picture(li, mocked):
     ]
 
 
-def test_a_logo_without_its_streams_is_looked_up_in_the_images_api(li, mocked):
+def a_page_whose_logo_is_only_its_urn(mocked):
     one_page_admin(mocked)
     mocked.get(
         f"{API}/rest/organizations/123",
         json={"id": 123, "localizedName": "Acme", "logoV2": {"original": LOGO_URN}},
     )
+
+
+def test_a_logo_without_its_streams_is_looked_up_in_the_images_api(li, mocked):
+    a_page_whose_logo_is_only_its_urn(mocked)
     mocked.get(
         f"{API}/rest/images/urn%3Ali%3Aimage%3AC4D0BAQH",
         json={
@@ -209,11 +213,7 @@ def test_a_logo_without_its_streams_is_looked_up_in_the_images_api(li, mocked):
 
 
 def test_a_logo_the_images_api_refuses_leaves_the_initial(li, mocked):
-    one_page_admin(mocked)
-    mocked.get(
-        f"{API}/rest/organizations/123",
-        json={"id": 123, "localizedName": "Acme", "logoV2": {"original": LOGO_URN}},
-    )
+    a_page_whose_logo_is_only_its_urn(mocked)
     mocked.get(
         f"{API}/rest/images/urn%3Ali%3Aimage%3AC4D0BAQH",
         status=403,
