@@ -548,6 +548,9 @@ def test_each_platform_gets_its_shape_and_a_sensible_length():
     assert reddit["subreddits"][0]["content"].startswith("Hi r/webdev,")
     assert "?" in reddit["content"]  # it asks for feedback
     assert contents["producthunt"]["title"] == "Release notes on autopilot"
+    # the page's "Acme Changelog - release notes on autopilot" is a tagline, not a sentence
+    for platform in ("twitter", "linkedin", "facebook", "substack", "reddit", "instagram"):
+        assert "Acme Changelog - release" not in "\n".join(texts_of(contents[platform]))
     assert 300 <= len(contents["producthunt"]["content"]) <= 500
     assert contents["hackernews"]["title"] == "Show HN: Acme Changelog - release notes on autopilot"
     assert 150 <= len(contents["facebook"]["content"]) <= 600

@@ -12,7 +12,7 @@ from launches.writer import Brief, Written, output
 from launches.writer.offline import platforms
 from launches.writer.offline.habits import EMOJI, habits_for
 from launches.writer.offline.platforms import Material
-from launches.writer.offline.text import WORD_KEYWORD, clean, sentences, tokens
+from launches.writer.offline.text import WORD_KEYWORD, bare, clean, sentences, tokens
 
 __all__ = ["EMOJI", "write"]
 
@@ -66,13 +66,17 @@ def material_of(brief: Brief) -> Material:
         for s in sentences(brief.product_text)
         if len(tokens(s)) >= PAGE_SENTENCE_WORDS and tuple(tokens(s)) not in known
     ]
+    name = " ".join(clean(brief.title).split()) or platforms.LINES["no_name"][0]
+    page = list(dict.fromkeys(page))
+    taglines = [s for s in page if platforms.without_name(bare(s), name) != bare(s)]
     return Material(
-        name=" ".join(clean(brief.title).split()) or platforms.LINES["no_name"][0],
+        name=name,
         summary=tuple(summary),
-        page=tuple(dict.fromkeys(page))[:PAGE_SENTENCES],
+        page=tuple(s for s in page if s not in taglines)[:PAGE_SENTENCES],
         url=brief.product_url,
         keywords=tuple(keywords(brief, 30)),
         variant=brief.variant,
+        taglines=tuple(taglines),
     )
 
 

@@ -123,6 +123,9 @@ class Material:
     url: str
     keywords: tuple[str, ...]
     variant: int
+    # The page's own "Acme - release notes on autopilot" lines: a title or tagline, never
+    # a sentence of a post (they read as a heading dropped into the middle of the text).
+    taglines: tuple[str, ...] = ()
 
     @property
     def lead(self) -> str:
@@ -472,7 +475,7 @@ def _tagline(m: Material) -> str:
     """The core value in at most 60 characters: a whole sentence or clause, never cut, and
     without the name (Product Hunt shows it right above)."""
     limit = rules.RULES["producthunt"].title_max
-    sentences_ = [*m.summary, *m.page]
+    sentences_ = [*m.summary, *m.taglines, *m.page]
     named = [without_name(bare(s), m.name, verb=True) for s in sentences_]
     taglines = [short for short, s in zip(named, sentences_, strict=True) if short != bare(s)]
     whole = [bare(s) for short, s in zip(named, sentences_, strict=True) if short == bare(s)]
@@ -510,7 +513,7 @@ def hn_title(m: Material) -> str:
     limit = rules.RULES["hackernews"].title_max
     kind, what = value_of(m)
     lead = [short for phrase in phrases(list(m.summary[:1])) for short in shorter(phrase)]
-    rest = phrases([*m.page[:2], *m.summary[1:]])
+    rest = phrases([*m.taglines, *m.page[:2], *m.summary[1:]])
     candidates = [f"Show HN: {m.name} - {p}" for p in shorter(what)] if kind == "noun" else []
     for what in [*lead, *rest]:
         if not tokens(what):
