@@ -12,13 +12,22 @@ def main() -> None:
     django.setup()
     import sys
 
-    from bench import api_list, media_generation, media_ingest, planning, publishing, webhooks
+    from bench import (
+        api_list,
+        media_generation,
+        media_ingest,
+        media_upload,
+        planning,
+        publishing,
+        webhooks,
+    )
 
     sections = {
         "webhooks": webhooks.run,
         "publishing": publishing.run,
         "api_list": api_list.run,
         "media": media_ingest.run,
+        "uploads": media_upload.run,
         "planning": planning.run,
         "render": media_generation.run,
     }

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -102,21 +101,29 @@ def _big_enough(path: Path, size_mb: int) -> bool:
 # --- the measured processes ------------------------------------------------------------------
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def _status_mb(field: str) -> float:
+    """A /proc/self/status memory line (VmRSS, VmHWM) in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def _measure(work) -> None:
-    before = _rss_mb()
+    """Time ``work`` and its peak RSS above the RSS it started at.
+
+    The peak is VmHWM, reset to the current RSS first (clear_refs 5). Not getrusage's
+    ru_maxrss: Linux carries that over from the parent across exec, so a child of the bench
+    process (Django loaded, bigger) reported the parent's peak, not its own."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    before = _status_mb("VmRSS")
     started = time.perf_counter()
     work()
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "growth_mb": max(_peak_mb() - before, 0.0)}))
+    growth = max(_status_mb("VmHWM") - before, 0.0)
+    print(json.dumps({"seconds": seconds, "growth_mb": growth}))
 
 
 def _copy(url: str) -> None:

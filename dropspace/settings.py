@@ -451,7 +451,11 @@ PLATFORM_CREDENTIALS = {
 PLATFORM_HOSTS = {
     "twitter": {"auth": "https://x.com", "api": "https://api.x.com"},
     "linkedin": {"auth": "https://www.linkedin.com", "api": "https://api.linkedin.com"},
-    "facebook": {"auth": "https://www.facebook.com", "api": "https://graph.facebook.com"},
+    "facebook": {
+        "auth": "https://www.facebook.com",
+        "api": "https://graph.facebook.com",
+        "video": "https://graph-video.facebook.com",  # resumable video uploads
+    },
     "instagram": {"auth": "https://www.facebook.com", "api": "https://graph.facebook.com"},
     "tiktok": {"auth": "https://www.tiktok.com", "api": "https://open.tiktokapis.com"},
     "reddit": {"auth": "https://www.reddit.com", "api": "https://oauth.reddit.com"},

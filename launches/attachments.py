@@ -79,7 +79,9 @@ def resolve(*, owner, media=None, media_assets=None, attach=None, mode=None) -> 
 def apply(launch: Launch, change: MediaChange) -> list[dict]:
     """Put the change on the (unsaved) launch; return the problems it has (400 SERVER_002)."""
     if change.assets is not None:
+        before = {item.get("id") for item in launch_items(launch)}
         launch.media_assets = [asset_item(asset) for asset in change.assets]
+        prune_thread_media(launch, removed=before - {str(asset.pk) for asset in change.assets})
         problems = count_problems(change.assets)
         if problems:
             return problems
@@ -171,17 +173,106 @@ def is_video(item: dict) -> bool:
 
 def media_for(launch: Launch, platform: str) -> list[dict]:
     """The items ``platform`` posts: per the launch's mode (the video, or the images up to the
-    platform's cap), and only on the platforms media is attached to (all when none listed)."""
-    attach = launch.media_attach_platforms
-    if attach and platform not in attach:
+    platform's cap), and only on the platforms media is attached to (all when none listed).
+
+    Two per-platform choices go past the launch-wide mode: X's ``thread_media`` (exactly the
+    assets it names, tweet by tweet) and Instagram's ``mixed_carousel`` (images and the video
+    together, in the launch's order)."""
+    if not gets_media(launch, platform):
         return []
-    items = [item for item in launch.media_assets or [] if isinstance(item, dict)]
+    items = launch_items(launch)
+    if platform == "twitter" and thread_media(launch):
+        by_id = {item["id"]: item for item in items if item.get("id")}
+        return [by_id[i] for tweet in thread_media(launch) for i in tweet if i in by_id]
+    if platform == "instagram" and mixed_carousel(launch):
+        return items[: IMAGE_CAPS["instagram"]]
     videos = [item for item in items if is_video(item)]
     images = [item for item in items if not is_video(item)]
     mode = launch.media_mode or (inferred_mode(items) if items else "")
     if mode == "video":
         return videos[:MAX_VIDEOS]
     return images[: IMAGE_CAPS.get(platform, MAX_IMAGES + MAX_VIDEOS)]
+
+
+def gets_media(launch: Launch, platform: str) -> bool:
+    attach = launch.media_attach_platforms
+    return not attach or platform in attach
+
+
+def launch_items(launch: Launch) -> list[dict]:
+    return [item for item in launch.media_assets or [] if isinstance(item, dict)]
+
+
+def is_gif(item: dict) -> bool:
+    return (item.get("mime_type") or "") == "image/gif"
+
+
+# --- per-platform choices: X media per tweet, Instagram mixed carousel -----------------------
+
+
+def thread_media(launch: Launch) -> list[list[str]]:
+    """``platform_contents.twitter.thread_media``: the asset ids each tweet carries ([] when the
+    person did not choose: all of X's media goes on the first tweet)."""
+    entry = (launch.platform_contents or {}).get("twitter") or {}
+    value = entry.get("thread_media")
+    return value if isinstance(value, list) else []
+
+
+def tweet_count(launch: Launch) -> int:
+    entry = (launch.platform_contents or {}).get("twitter") or {}
+    return len(entry.get("thread") or []) or 1
+
+
+def thread_media_problems(launch: Launch, *, asked: bool = False) -> list[dict]:
+    """Whether each tweet's media exists on the launch and fits X's rule: up to 4 images, or
+    one video or GIF, per tweet. ``asked``: the request sets thread_media, so a choice X
+    would ignore (its media detached) is refused too; otherwise X simply posts no media."""
+    chosen = thread_media(launch)
+    if not chosen or "twitter" not in launch.platforms:
+        return []
+    field = "platform_contents.twitter.thread_media"
+    if not gets_media(launch, "twitter"):
+        message = "X does not get this launch's media (add twitter to media_attach_platforms)"
+        return [rules.problem(field, message)] if asked else []
+    by_id = {item.get("id"): item for item in launch_items(launch)}
+    tweets = tweet_count(launch)
+    problems = []
+    for index, ids in enumerate(chosen):
+        where = f"{field}.{index}"
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            message = f"media {unknown[0]} is not one of this launch's media_assets"
+            problems.append(rules.problem(where, message))
+            continue
+        if ids and index >= tweets:
+            message = f"tweet {index + 1} has media but the thread has {tweets} tweet(s)"
+            problems.append(rules.problem(where, message))
+        moving = [by_id[i] for i in ids if is_video(by_id[i]) or is_gif(by_id[i])]
+        if moving and len(ids) > 1:
+            message = f"tweet {index + 1}: X takes up to 4 images, or 1 video or GIF, per tweet"
+            problems.append(rules.problem(where, message))
+    return problems
+
+
+def prune_thread_media(launch: Launch, *, removed: set) -> None:
+    """Assets taken off the launch leave the tweets they were on (ids never attached are
+    left for thread_media_problems to name)."""
+    chosen = thread_media(launch)
+    if not chosen or not removed:
+        return
+    pruned = [[i for i in ids if i not in removed] for ids in chosen]
+    entry = launch.platform_contents["twitter"]
+    if any(pruned):
+        entry["thread_media"] = pruned
+    else:
+        del entry["thread_media"]
+
+
+def mixed_carousel(launch: Launch) -> bool:
+    """``platform_contents.instagram.mixed_carousel``: the images and the video go out together
+    as one carousel (the video a carousel item) instead of the launch-wide mode's choice."""
+    entry = (launch.platform_contents or {}).get("instagram") or {}
+    return entry.get("mixed_carousel") is True
 
 
 # --- generated media ---------------------------------------------------------------------------

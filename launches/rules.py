@@ -33,6 +33,7 @@ PLATFORMS_MAX = 9
 SCHEDULE_MIN_LEAD = timedelta(minutes=15)
 TWEET_MAX = 280
 THREAD_MAX = 6
+TWEET_MEDIA_MAX = 4  # X: up to 4 images, or 1 video or GIF, per tweet
 SUBREDDITS_MAX = 10
 SUBREDDIT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 FLAIR_TEXT_MAX = 64
@@ -77,12 +78,12 @@ RULES: dict[str, PlatformRule] = {
 
 # The fields a person (or the writer) may set on each platform's content.
 CONTENT_FIELDS: dict[str, set[str]] = {
-    "twitter": {"content", "thread"},
+    "twitter": {"content", "thread", "thread_media"},
     "reddit": {"content", "title", "subreddits"},
     "producthunt": {"content", "title", "maker_comment"},
     "hackernews": {"content", "title"},
     "tiktok": {"content", "tiktok_settings", "video_script"},
-    "instagram": {"content", "video_script"},
+    "instagram": {"content", "video_script", "mixed_carousel"},
 }
 # Platforms an AI video can be generated for at create time (generate_ai_videos).
 VIDEO_SCRIPT_PLATFORMS = ("instagram", "tiktok")
@@ -321,6 +322,28 @@ def check_thread(thread, field: str) -> list:
     return problems
 
 
+def check_thread_media_shape(value, field: str) -> list:
+    """``thread_media``: one list of media asset ids per tweet (the launch's own assets are
+    checked in launches.attachments, which knows them). An empty list clears it."""
+    if not isinstance(value, list) or len(value) > THREAD_MAX:
+        return [problem(field, f"{field} must be a list of at most {THREAD_MAX} lists of ids")]
+    problems, seen = [], set()
+    for index, ids in enumerate(value):
+        where = f"{field}.{index}"
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            problems.append(problem(where, f"{where} must be a list of media asset ids"))
+            continue
+        if len(ids) > TWEET_MEDIA_MAX:
+            problems.append(
+                problem(where, f"tweet {index + 1} has {len(ids)} media; X takes at most 4")
+            )
+        for asset_id in ids:
+            if asset_id in seen:
+                problems.append(problem(where, f"media {asset_id} is on more than one tweet"))
+            seen.add(asset_id)
+    return problems
+
+
 def check_tiktok_settings(value, field: str = "platform_contents.tiktok.tiktok_settings") -> list:
     if not isinstance(value, dict):
         return [problem(field, f"{field} must be an object")]
@@ -411,6 +434,8 @@ def _check_entry_fields(platform: str, entry: dict, field: str, *, partial: bool
         )
     if "thread" in entry:
         problems += check_thread(entry["thread"], f"{field}.thread")
+    if "thread_media" in entry:
+        problems += check_thread_media_shape(entry["thread_media"], f"{field}.thread_media")
     if "title" in entry:
         problems += check_text(f"{field}.title", entry["title"], rule.title_max)
     elif rule.title_required and entry.get("content") and not partial and not _titled(entry):
@@ -425,6 +450,8 @@ def _check_entry_fields(platform: str, entry: dict, field: str, *, partial: bool
         problems += check_text(f"{field}.maker_comment", entry["maker_comment"], MAKER_COMMENT_MAX)
     if "tiktok_settings" in entry:
         problems += check_tiktok_settings(entry["tiktok_settings"], f"{field}.tiktok_settings")
+    if "mixed_carousel" in entry and not isinstance(entry["mixed_carousel"], bool):
+        problems.append(problem(f"{field}.mixed_carousel", "mixed_carousel must be true or false"))
     return problems
 
 
@@ -486,6 +513,8 @@ def merge_platform_contents(existing: dict, update: dict, *, written_by: str = "
         entry.update(changes)
         if "tiktok_settings" in changes:
             entry["tiktok_settings"] = settings
+        if entry.get("thread_media") == []:
+            del entry["thread_media"]  # cleared: X's media goes on the first tweet again
         if TEXT_FIELDS & set(changes):
             entry["generated_by"] = written_by
     return merged
@@ -494,6 +523,8 @@ def merge_platform_contents(existing: dict, update: dict, *, written_by: str = "
 def normalize_entry(platform: str, entry: dict, *, written_by: str) -> dict:
     """The stored form of a platform's content."""
     stored = {key: value for key, value in entry.items() if key != "generated_by"}
+    if stored.get("thread_media") == []:
+        del stored["thread_media"]
     if "subreddits" in stored:
         stored["subreddits"] = [
             {**target, "name": str(target["name"]).removeprefix("r/")}

@@ -82,6 +82,25 @@ def _entry_fields(platform: str, *, output: bool) -> dict:
         fields["thread"] = serializers.ListField(
             child=_text(), required=False, help_text="1-6 tweets, each max 280 weighted characters"
         )
+    if "thread_media" in allowed:
+        fields["thread_media"] = serializers.ListField(
+            child=serializers.ListField(child=serializers.CharField(), max_length=4),
+            max_length=6,
+            required=False,
+            help_text="media per tweet (dropspace extension): one list of media asset ids "
+            "(from the launch's media_assets) per tweet of the thread, in order, e.g. "
+            '[["<id-1>", "<id-2>"], [], ["<id-3>"]]. Each tweet takes up to 4 images, or 1 '
+            "video or GIF (X's rule); an asset goes on one tweet; listed assets are posted on X "
+            "whatever media_mode says, unlisted ones are not. Not given (or []): all of X's "
+            "media goes on the first tweet",
+        )
+    if "mixed_carousel" in allowed:
+        fields["mixed_carousel"] = serializers.BooleanField(
+            required=False,
+            help_text="dropspace extension: true posts the launch's images and its video "
+            "together as one Instagram carousel (the video a carousel item, up to 10 items, in "
+            "the launch's media order) instead of what media_mode chooses",
+        )
     if "title" in allowed:
         fields["title"] = _text(required=False, help_text=TITLE_HELP[platform])
     if "subreddits" in allowed:

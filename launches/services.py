@@ -181,6 +181,7 @@ def _create_with_media(
     launch = Launch(status=S.SCHEDULED if fields["scheduled_date"] else S.DRAFT, **fields)
     _add_video_scripts(launch, video_platforms)
     raise_problems(attachments.apply(launch, change))
+    raise_problems(attachments.thread_media_problems(launch, asked=True))
     check_media_requirements(launch, video_coming=video_platforms)
     return launch, _write_and_save(launch, change, paid=paid)
 
@@ -370,8 +371,14 @@ def _update_locked(launch: Launch, by, changes: dict, change) -> Launch:
         launch = Launch.objects.select_for_update().get(pk=launch.pk)
         _check_updatable(launch, {**changes, **({"media": True} if change else {})})
         before = (launch.status, launch.scheduled_date)
+        sets_thread_media = "thread_media" in (changes.get("platform_contents") or {}).get(
+            "twitter", {}
+        )
         update_fields = _apply_changes(launch, by, changes)
         update_fields += _apply_media(launch, change)
+        if sets_thread_media:
+            # Checked when asked for; a thread shortened later is reported before publishing.
+            raise_problems(attachments.thread_media_problems(launch, asked=True))
         if launch.status == S.SCHEDULED:
             check_schedulable(launch)
         launch.save(update_fields=[*dict.fromkeys(update_fields), "updated_at"])
@@ -388,7 +395,7 @@ def _apply_media(launch: Launch, change) -> list[str]:
     attachments.prune_attach(launch)
     if change is not None:
         raise_problems(attachments.apply(launch, change))
-        fields += ["media_assets", "media_mode"]
+        fields += ["media_assets", "media_mode", "platform_contents"]  # tweets lose removed media
     return fields
 
 
@@ -645,16 +652,20 @@ def _run_writer(launch: Launch, platforms: list[str], *, on_unavailable: str) ->
     return _record(launch, written, platforms)
 
 
+# A thread rewritten to fewer tweets than thread_media names is reported before publishing.
+KEPT_ON_REWRITE = {"video_script", "thread_media", "mixed_carousel"}
+
+
 def _record(launch: Launch, written: "writer.Written", platforms: list[str]) -> Generation:
     now = timezone.now().isoformat()
     contents = dict(launch.platform_contents)
     failures = {p: v for p, v in launch.generation_failures.items() if p not in platforms}
     for platform in platforms:
         if platform in written.contents:
-            kept = {  # the video script is not the writer's to replace
+            kept = {  # the video script and the media choices are not the writer's to replace
                 key: value
                 for key, value in (contents.get(platform) or {}).items()
-                if key == "video_script"
+                if key in KEPT_ON_REWRITE
             }
             contents[platform] = {**written.contents[platform], **kept}
         else:

@@ -156,3 +156,44 @@ class MediaJob(models.Model):
     @property
     def is_local(self) -> bool:
         return self.model_id.startswith("dropspace/")
+
+
+class MediaFetch(models.Model):
+    """A library "add from a link": fetched by a worker, not inside the web request (a video can
+    be 512 MB). ``received_bytes`` / ``total_bytes`` are the progress the page polls."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media_fetches"
+    )
+    url = models.URLField(max_length=2048)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PROCESSING, db_index=True
+    )
+    received_bytes = models.BigIntegerField(default=0)
+    total_bytes = models.BigIntegerField(null=True, blank=True)  # Content-Length, when sent
+    error_message = models.TextField(blank=True, default="")
+    asset = models.ForeignKey(
+        MediaAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when a worker takes it (once: a redelivered message finds it taken).
+    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"fetch {self.url} ({self.status})"
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total_bytes:
+            return None
+        return min(100, int(100 * self.received_bytes / self.total_bytes))

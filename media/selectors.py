@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from dropspace.api.errors import ApiError, Code
-from media.models import LaunchMedia, MediaAsset, MediaJob
+from media.models import LaunchMedia, MediaAsset, MediaFetch, MediaJob
 from media.storage import media_storage
 
 
@@ -75,3 +77,15 @@ def recent_jobs(user, *, launch=None, limit: int = 5):
     if launch is not None:
         jobs = jobs.filter(launch=launch)
     return list(jobs[:limit])
+
+
+def recent_fetches(user, *, hours: int = 24, limit: int = 10) -> list[MediaFetch]:
+    """The person's latest "add from a link" fetches: running ones and the last day's."""
+    since = timezone.now() - timedelta(hours=hours)
+    return list(
+        MediaFetch.objects.filter(owner=user, created_at__gte=since).select_related("asset")[:limit]
+    )
+
+
+def fetch_for_user(user, fetch_id) -> MediaFetch | None:
+    return MediaFetch.objects.filter(owner=user, pk=fetch_id).select_related("asset").first()

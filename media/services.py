@@ -17,8 +17,9 @@ import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -26,12 +27,13 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from dropspace import http
 from dropspace.api.errors import ApiError, Code
 from media import validation
-from media.models import LaunchMedia, MediaAsset
+from media.models import LaunchMedia, MediaAsset, MediaFetch
 from media.storage import media_storage
 
 log = logging.getLogger(__name__)
@@ -90,12 +92,21 @@ def ingest_base64(*, owner, data: str, filename: str = "", mime_type: str = "") 
 
 
 def ingest_url(
-    *, owner, url: str, allow_loopback: bool = False, source: str = S.URL, **fields
+    *,
+    owner,
+    url: str,
+    allow_loopback: bool = False,
+    source: str = S.URL,
+    progress: Callable[[int, int | None], None] | None = None,
+    **fields,
 ) -> MediaAsset:
     """Fetch ``url`` through the SSRF-safe fetcher, streaming, and store it.
 
     AI generation downloads fal's results this way too (``source="generated"``, ``fields``
     such as ``fal_request_id`` go on the row).
+
+    ``progress(received, total)`` is told as the bytes arrive (``total`` from Content-Length,
+    None when the server did not say): the library's background fetches show it.
 
     ``allow_loopback`` is never set from a request: only the ingest benchmark (bench/) uses
     it, to serve its test file from 127.0.0.1.
@@ -111,9 +122,12 @@ def ingest_url(
         ) as response:
             if response.status >= 400:
                 raise ApiError(Code.SERVER_002, f"{url} answered HTTP {response.status}")
+            chunks = response.chunks
+            if progress is not None:
+                chunks = _counted(chunks, _content_length(response.headers), progress)
             return ingest_chunks(
                 owner=owner,
-                chunks=response.chunks,
+                chunks=chunks,
                 filename=_name_from_url(response.url),
                 source=source,
                 source_url=url,
@@ -126,6 +140,22 @@ def ingest_url(
         if "larger than" in str(exc):
             raise ApiError(Code.UPLOAD_002, too_large_message(cap)) from exc
         raise ApiError(Code.SERVER_002, f"could not fetch {url}: {exc}") from exc
+
+
+def _content_length(headers) -> int | None:
+    try:
+        return int(headers.get("content-length") or 0) or None
+    except ValueError:
+        return None
+
+
+def _counted(chunks: Iterable[bytes], total: int | None, progress) -> Iterator[bytes]:
+    received = 0
+    progress(received, total)
+    for chunk in chunks:
+        received += len(chunk)
+        progress(received, total)
+        yield chunk
 
 
 def ingest_chunks(
@@ -331,3 +361,69 @@ def delete_asset(*, asset: MediaAsset) -> None:
         locked.delete()
         names = [n for n in (locked.storage_name, locked.poster_name) if n]
         transaction.on_commit(lambda: [_delete_file(name) for name in names])
+
+
+# --- the library's background fetches ---------------------------------------------------------
+
+# Progress is written when this much more has arrived (not once per 1 MB chunk).
+FETCH_PROGRESS_STEP = 4 * 1024 * 1024
+
+
+def start_fetch(*, owner, url: str) -> MediaFetch:
+    """Queue "add from a link" for a worker; the page polls the row for progress."""
+    from media import tasks  # tasks call back into the services
+
+    fetch = MediaFetch.objects.create(owner=owner, url=url)
+    transaction.on_commit(lambda: tasks.fetch_url.delay(str(fetch.pk)))
+    return fetch
+
+
+def run_fetch(fetch_id) -> None:
+    """A worker's fetch: taken once (a redelivered message does nothing), streamed to storage
+    through ``ingest_url`` with its progress written as it goes, then completed or failed in
+    the person's words."""
+    now = timezone.now()
+    taken = MediaFetch.objects.filter(
+        pk=fetch_id, status=MediaFetch.Status.PROCESSING, started_at__isnull=True
+    ).update(started_at=now, updated_at=now)
+    if not taken:
+        return
+    fetch = MediaFetch.objects.select_related("owner").get(pk=fetch_id)
+    written = {"bytes": -FETCH_PROGRESS_STEP}
+
+    def progress(received: int, total: int | None) -> None:
+        if received - written["bytes"] >= FETCH_PROGRESS_STEP:
+            written["bytes"] = received
+            MediaFetch.objects.filter(pk=fetch.pk).update(
+                received_bytes=received, total_bytes=total, updated_at=timezone.now()
+            )
+
+    try:
+        asset = ingest_url(owner=fetch.owner, url=fetch.url, progress=progress)
+    except ApiError as exc:
+        _settle_fetch(fetch, status=MediaFetch.Status.FAILED, error_message=exc.message)
+    except Exception:
+        log.exception("fetching %s failed", fetch.url)
+        message = "the file could not be fetched; try again"
+        _settle_fetch(fetch, status=MediaFetch.Status.FAILED, error_message=message)
+    else:
+        _settle_fetch(
+            fetch, status=MediaFetch.Status.COMPLETED, asset=asset, received_bytes=asset.size
+        )
+
+
+def _settle_fetch(fetch: MediaFetch, **fields) -> None:
+    MediaFetch.objects.filter(pk=fetch.pk).update(updated_at=timezone.now(), **fields)
+
+
+def expire_stalled_fetches(owner) -> None:
+    """A fetch no worker took or finished within the fetch timeout (plus a minute) will not
+    finish: say so instead of showing its bar forever."""
+    limit = timezone.now() - timedelta(seconds=settings.MEDIA_FETCH_TIMEOUT_SECONDS + 60)
+    MediaFetch.objects.filter(
+        owner=owner, status=MediaFetch.Status.PROCESSING, updated_at__lt=limit
+    ).update(
+        status=MediaFetch.Status.FAILED,
+        error_message="the fetch stopped before it finished; try again",
+        updated_at=timezone.now(),
+    )

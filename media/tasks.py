@@ -1,4 +1,5 @@
-"""Celery entry points for AI media jobs: ids in, one service step, come back later if told."""
+"""Celery entry points for media: AI jobs (ids in, one service step, come back later if told)
+and the library's background fetches by link."""
 
 from celery import shared_task
 
@@ -19,3 +20,11 @@ def resume_stalled_jobs() -> int:
     from media import generation
 
     return generation.resume_stalled_jobs()
+
+
+@shared_task(acks_late=True)
+def fetch_url(fetch_id: str) -> None:
+    """Fetch one "add from a link" into the library (a redelivered message does nothing)."""
+    from media import services
+
+    services.run_fetch(fetch_id)

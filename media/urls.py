@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.media_list, name="list"),
     path("upload", views.media_upload, name="upload"),
     path("fetch", views.media_fetch, name="fetch"),
+    path("fetches/<uuid:fetch_id>", views.media_fetch_status, name="fetch-status"),
     path("<uuid:asset_id>/", views.media_detail, name="detail"),
     path("<uuid:asset_id>/delete", views.media_delete, name="delete"),
     path("files/<str:token>/<str:filename>", views.media_file, name="file"),

@@ -20,14 +20,22 @@ FILE_CACHE = "public, max-age=31536000, immutable"
 @login_required
 @require_GET
 def media_list(request):
-    assets = list(selectors.library_for(request.user))
+    services.expire_stalled_fetches(request.user)
     context = {
-        "assets": [_card(asset) for asset in assets],
+        "assets": _cards(request.user),
+        "fetches": [
+            {"fetch": fetch, "thumbnail": _thumb(fetch)}
+            for fetch in selectors.recent_fetches(request.user)
+        ],
         "upload_form": UploadForm(),
         "fetch_form": FetchForm(),
         **generate_panel(request.user),
     }
     return render(request, "media/list.html", context)
+
+
+def _cards(user) -> list[dict]:
+    return [_card(asset) for asset in selectors.library_for(user)]
 
 
 def _card(asset) -> dict:
@@ -63,17 +71,41 @@ def media_upload(request):
 @login_required
 @require_POST
 def media_fetch(request):
+    """Add from a link: a worker fetches it (up to 512 MB) while the page shows its progress."""
     form = FetchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter the full link to an image or video (https://…).")
+        message = "Enter the full link to an image or video (https://…)."
+        if request.htmx:
+            return render(request, "media/_fetch.html", {"error": message})
+        messages.error(request, message)
         return redirect("media:list")
-    try:
-        asset = services.ingest_url(owner=request.user, url=form.cleaned_data["url"])
-    except ApiError as exc:
-        messages.error(request, exc.message)
-        return redirect("media:list")
-    messages.success(request, f"Added {asset.filename} from the link.")
-    return redirect("media:detail", asset_id=asset.pk)
+    fetch = services.start_fetch(owner=request.user, url=form.cleaned_data["url"])
+    if request.htmx:
+        return render(request, "media/_fetch.html", {"fetch": fetch})
+    messages.info(request, "Fetching the file in the background: its progress is below.")
+    return redirect("media:list")
+
+
+@login_required
+@require_GET
+def media_fetch_status(request, fetch_id):
+    """One background fetch's row (the page polls it while it runs)."""
+    services.expire_stalled_fetches(request.user)
+    fetch = selectors.fetch_for_user(request.user, fetch_id)
+    if fetch is None:
+        raise Http404("no such fetch")
+    context = {"fetch": fetch, "thumbnail": _thumb(fetch)}
+    if fetch.status == fetch.Status.COMPLETED and request.htmx:
+        # The poll that sees it done also brings the grid with the new file in it.
+        context.update(swap_oob=True, assets=_cards(request.user))
+    return render(request, "media/_fetch.html", context)
+
+
+def _thumb(fetch) -> str:
+    asset = fetch.asset
+    if asset is None:
+        return ""
+    return poster_url(asset) if asset.is_video else file_url(asset)
 
 
 @login_required

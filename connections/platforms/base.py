@@ -47,6 +47,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import secrets
 import time
 from collections.abc import Callable
@@ -211,6 +212,18 @@ class Media:
                 yield offset, piece
                 offset += len(piece)
 
+    @contextlib.contextmanager
+    def reader(self):
+        """A readable, seekable file of the media, for uploads that stream it (a multipart
+        encoder reading it block by block, resumable chunks): never the whole file at once."""
+        if self.data is not None:
+            yield io.BytesIO(self.data)
+            return
+        if self.opener is None:
+            raise PermanentError(f"media bytes are required to upload {self.filename}")
+        with self.opener() as handle:
+            yield handle
+
     def read_range(self, first: int, last: int) -> bytes:
         """Bytes ``first``..``last`` inclusive (one upload part)."""
         if self.data is not None:
@@ -269,6 +282,8 @@ class PostRequest:
     - ``media``: images (up to the platform's limit) or one video.
     - ``subreddits``: Reddit targets.
     - ``tiktok``: TikTok post settings (privacy level...).
+    - ``thread_media``: which of ``media`` each tweet carries (indexes into ``media``, one
+      list per tweet, X). Empty: all of ``media`` goes on the first tweet.
     - ``already_published``: items a previous attempt published (resume, never re-post).
     """
 
@@ -279,6 +294,7 @@ class PostRequest:
     media: list[Media] = field(default_factory=list)
     subreddits: list[Subreddit] = field(default_factory=list)
     tiktok: TikTokSettings | None = None
+    thread_media: list[list[int]] = field(default_factory=list)
     already_published: list[PublishedItem] = field(default_factory=list)
 
 

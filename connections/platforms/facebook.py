@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
+
 from connections.platforms.base import (
     AccountInfo,
     PermanentError,
@@ -86,17 +88,56 @@ class Facebook(GraphPlatform):
         return {}, {"source": (photo.filename, photo.bytes_or_fail(), photo.content_type)}
 
     def _video(self, connection, request, video) -> PublishResult:
-        data: dict = {"description": request.text}
-        files = None
+        """Facebook pulls a public URL itself; otherwise the file goes up in the chunks it
+        asks for (resumable upload), never the whole video in memory."""
         if video.url:
-            data["file_url"] = video.url
+            url = self.graph(f"/{connection.entity_id}/videos")
+            data = {"description": request.text, "file_url": video.url}
+            video_id = self.call(connection, "POST", url, data=data).json()["id"]
         else:
-            files = {"source": (video.filename, video.bytes_or_fail(), video.content_type)}
-        url = self.graph(f"/{connection.entity_id}/videos")
-        video_id = self.call(connection, "POST", url, data=data, files=files).json()["id"]
+            video_id = self._upload_resumable(connection, video, description=request.text)
         return PublishResult(
             video_id, f"https://www.facebook.com/{connection.entity_id}/videos/{video_id}"
         )
+
+    def _upload_resumable(self, connection, video, *, description: str) -> str:
+        """``upload_phase`` start -> transfer (each chunk from ``start_offset`` to
+        ``end_offset``, as Facebook's previous answer says, until they meet) -> finish.
+
+        Sent to graph-video.facebook.com, the Graph API's host for video bytes."""
+        url = self.url("video", f"/{settings.META_GRAPH_VERSION}/{connection.entity_id}/videos")
+        start = self.call(
+            connection,
+            "POST",
+            url,
+            data={"upload_phase": "start", "file_size": str(video.byte_size)},
+        ).json()
+        session, video_id = start["upload_session_id"], start["video_id"]
+        first, end = int(start["start_offset"]), int(start["end_offset"])
+        with video.reader() as handle:
+            while first < end:
+                handle.seek(first)
+                chunk = handle.read(end - first)  # one chunk in memory at a time
+                answer = self.call(
+                    connection,
+                    "POST",
+                    url,
+                    data={
+                        "upload_phase": "transfer",
+                        "upload_session_id": session,
+                        "start_offset": str(first),
+                    },
+                    files={"video_file_chunk": (video.filename, chunk, "application/octet-stream")},
+                ).json()
+                first, end = int(answer["start_offset"]), int(answer["end_offset"])
+        finish = {
+            "upload_phase": "finish",
+            "upload_session_id": session,
+            "description": description,
+        }
+        if not self.call(connection, "POST", url, data=finish).json().get("success"):
+            raise PermanentError("Facebook did not accept the uploaded video", code="upload_failed")
+        return video_id
 
     def _url(self, post_id: str) -> str:
         return f"https://www.facebook.com/{post_id}"

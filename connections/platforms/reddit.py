@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from requests_toolbelt import MultipartEncoder
 
 from connections.platforms.base import (
     AccountInfo,
@@ -204,8 +205,14 @@ class Reddit(Platform):
         if action.startswith("//"):
             action = f"{urlsplit(self.hosts['api']).scheme}:{action}"
         fields = {field["name"]: field["value"] for field in args["fields"]}
-        files = {"file": (media.filename, media.bytes_or_fail(), media.content_type)}
-        self.request("POST", action, data=fields, files=files)  # S3: 201 + XML, no token
+        with media.reader() as handle:
+            # Streamed from storage block by block (S3 needs the length: the encoder knows
+            # it), the lease's fields first and the file last, as S3's POST form requires.
+            body = MultipartEncoder(
+                fields=[*fields.items(), ("file", (media.filename, handle, media.content_type))]
+            )
+            headers = {"Content-Type": body.content_type}
+            self.request("POST", action, data=body, headers=headers)  # S3: 201 + XML, no token
         return f"{action}/{fields['key']}", lease.get("asset", {}).get("asset_id", "")
 
     # -- delete, metrics, history --------------------------------------------------------------

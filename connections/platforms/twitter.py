@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from connections.platforms.base import (
     AccountInfo,
     PendingPublish,
@@ -84,16 +86,27 @@ class Twitter(Platform):
 
     def publish(self, connection, request: PostRequest) -> PublishResult | PendingPublish:
         """Post a tweet or a thread (each item replies to the previous); resume after
-        ``request.already_published``. A video still processing returns a pending handle."""
+        ``request.already_published``. Each tweet carries its own media (``thread_media``;
+        by default all of it on the first tweet). Every asset a tweet still to post needs is
+        uploaded once, before the first of them goes out; a video still processing returns
+        a pending handle, and the tweets are posted when it is ready."""
         texts = self._texts(request)
         done = list(request.already_published)
-        media_ids: list[str] = []
-        if not done and request.media:
-            media_ids, pending_video = self._upload_all(connection, request.media)
-            if pending_video:
-                state = {"texts": texts, "media_ids": media_ids}
-                return PendingPublish(self.name, pending_video["id"], state, pending_video["after"])
-        return self._post_texts(connection, texts, media_ids, done)
+        groups = tweet_media_groups(request, len(texts))
+        needed = sorted({index for group in groups[len(done) :] for index in group})
+        uploaded, pending_video = self._upload_all(connection, request.media, needed)
+        tweet_media = [
+            [uploaded[i] for i in group] if position >= len(done) else []
+            for position, group in enumerate(groups)
+        ]
+        if pending_video:
+            state = {
+                "texts": texts,
+                "tweet_media": tweet_media,
+                "done": [asdict(item) for item in done],
+            }
+            return PendingPublish(self.name, pending_video["id"], state, pending_video["after"])
+        return self._post_texts(connection, texts, tweet_media, done)
 
     def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
         info = self._media_status(connection, pending.handle)
@@ -104,7 +117,11 @@ class Twitter(Platform):
         if state != "succeeded":
             pending.check_after = int(info.get("check_after_secs", 5))
             return pending
-        return self._post_texts(connection, pending.state["texts"], pending.state["media_ids"], [])
+        stored = pending.state
+        # Rows stored before per-tweet media kept one list for the first tweet.
+        tweet_media = stored.get("tweet_media") or [stored.get("media_ids", [])]
+        done = [PublishedItem(**item) for item in stored.get("done", [])]
+        return self._post_texts(connection, stored["texts"], tweet_media, done)
 
     def _texts(self, request: PostRequest) -> list[str]:
         first = request.text
@@ -112,11 +129,12 @@ class Twitter(Platform):
             first = f"{first}\n\n{request.link}".strip()
         return [first, *request.thread]
 
-    def _post_texts(self, connection, texts, media_ids, done) -> PublishResult:
+    def _post_texts(self, connection, texts, tweet_media, done) -> PublishResult:
         items = list(done)
         for index in range(len(done), len(texts)):
             body: dict = {"text": texts[index]}
-            if index == 0 and media_ids:
+            media_ids = tweet_media[index] if index < len(tweet_media) else []
+            if media_ids:
                 body["media"] = {"media_ids": media_ids}
             if items:
                 body["reply"] = {"in_reply_to_tweet_id": items[-1].post_id}
@@ -135,16 +153,19 @@ class Twitter(Platform):
 
     # -- media ---------------------------------------------------------------------------------
 
-    def _upload_all(self, connection, media) -> tuple[list[str], dict | None]:
-        ids, pending = [], None
-        for item in media:
+    def _upload_all(self, connection, media, needed: list[int]) -> tuple[dict, dict | None]:
+        """Upload ``media[i]`` for each needed index, once: ``{index: media id}``, and the
+        video still processing, if any."""
+        ids, pending = {}, None
+        for index in needed:
+            item = media[index]
             if item.is_video:
                 media_id, processing = self._upload_chunked(connection, item)
                 if processing and processing.get("state") != "succeeded":
                     pending = {"id": media_id, "after": int(processing.get("check_after_secs", 5))}
             else:
                 media_id = self._upload_image(connection, item)
-            ids.append(media_id)
+            ids[index] = media_id
         return ids, pending
 
     def _upload_image(self, connection, media) -> str:
@@ -239,6 +260,15 @@ class Twitter(Platform):
         if status == 404:
             return PermanentError(f"X: {detail or 'not found'}", code="404")
         return None
+
+
+def tweet_media_groups(request: PostRequest, tweets: int) -> list[list[int]]:
+    """Which of ``request.media`` each tweet carries: as chosen, or all on the first tweet."""
+    if request.thread_media:
+        chosen = [list(group) for group in request.thread_media[:tweets]]
+        return chosen + [[] for _ in range(tweets - len(chosen))]
+    everything = list(range(len(request.media)))
+    return [everything] + [[] for _ in range(tweets - 1)]
 
 
 def lookup_error(body: dict) -> PermanentError:

@@ -355,6 +355,15 @@ def store_whole(*, media: SandboxMedia, data: bytes, content_type: str = "") -> 
     media.save(update_fields=["storage_name", "received", "size", "content_type", "state"])
 
 
+def store_file(*, media: SandboxMedia, upload, content_type: str = "") -> None:
+    """A one-shot upload kept as Django received it (on disk past the memory threshold)."""
+    media.storage_name = media_storage().save(f"sandbox/{media.pk}/file", upload)
+    media.received = media.size = upload.size
+    media.content_type = content_type or media.content_type
+    media.state = {**media.state, "complete": True}
+    media.save(update_fields=["storage_name", "received", "size", "content_type", "state"])
+
+
 def pull(*, media: SandboxMedia, url: str) -> None:
     """Fetch a media URL as the platform would. Only this deployment's own URLs are fetched
     (the sandbox is no open proxy); others are recorded as given."""

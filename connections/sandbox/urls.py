@@ -83,4 +83,6 @@ urlpatterns = [
     re_path(
         r"^(?P<platform>facebook|instagram)/api/(?P<version>v[\d.]+)/(?P<path>.+)$", graph.graph
     ),
+    # graph-video.facebook.com: resumable video uploads
+    re_path(r"^(?P<platform>facebook)/video/(?P<version>v[\d.]+)/(?P<path>.+)$", graph.graph),
 ]

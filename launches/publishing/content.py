@@ -7,6 +7,7 @@ from connections.platforms.base import (
     Subreddit,
     TikTokSettings,
 )
+from launches import attachments
 from launches.models import Launch, PostingLog
 from launches.publishing.targets import asset_is_video, media_for
 from media import selectors as media_selectors
@@ -16,15 +17,26 @@ from media.storage import file_url, poster_url, public_media_problem
 def post_request(launch: Launch, log: PostingLog, *, sandbox: bool = False) -> PostRequest:
     entry = launch.platform_contents.get(log.platform) or {}
     thread = list(entry.get("thread") or [])
+    items = media_for(launch, log.platform)
     return PostRequest(
         text=thread[0] if thread else entry.get("content", ""),
         thread=thread[1:],
         title=entry.get("title", ""),
-        media=_media_list(launch, log.platform, sandbox=sandbox),
+        media=_media_list(launch, items, sandbox=sandbox),
         subreddits=[_subreddit(target) for target in entry.get("subreddits") or []],
         tiktok=_tiktok(entry.get("tiktok_settings")) if log.platform == "tiktok" else None,
+        thread_media=_thread_media(launch, items) if log.platform == "twitter" else [],
         already_published=published_items(log),
     )
+
+
+def _thread_media(launch: Launch, items: list[dict]) -> list[list[int]]:
+    """Each tweet's media as indexes into the request's media (X, when the person chose)."""
+    position = {item.get("id"): index for index, item in enumerate(items)}
+    return [
+        [position[asset_id] for asset_id in ids if asset_id in position]
+        for ids in attachments.thread_media(launch)
+    ]
 
 
 def published_items(log: PostingLog) -> list[PublishedItem]:
@@ -45,11 +57,10 @@ def published_fields(items: list[dict]) -> dict:
     return {"published_items": items, "thread_post_ids": [item["post_id"] for item in items]}
 
 
-def _media_list(launch: Launch, platform: str, *, sandbox: bool) -> list[Media]:
+def _media_list(launch: Launch, items: list[dict], *, sandbox: bool) -> list[Media]:
     """The one place adapters get media from: bytes (streamed from storage) and, when the
     files are publicly reachable (or the account is a sandbox one, which fetches from this
     server), their URLs."""
-    items = media_for(launch, platform)
     assets = {
         str(asset.pk): asset
         for asset in media_selectors.assets_visible_to(launch.owner).filter(

@@ -93,6 +93,7 @@ def publish_problems(launch: Launch, targets: list[Target]) -> list[dict]:
         if target.problem:
             problems.append(rules.problem(_target_field(target), target.problem))
         problems += _public_media_problems(launch, target)
+    problems += attachments.thread_media_problems(launch)  # a thread shortened since, say
     return _unique(problems)
 
 
@@ -176,6 +177,11 @@ def media_problems(launch: Launch, platform: str) -> list[dict]:
 
 
 def _instagram_media(launch: Launch, media: list[dict]) -> list[dict]:
+    if attachments.mixed_carousel(launch):
+        if not (_videos(media) and _images(media)):
+            message = "an Instagram mixed carousel needs at least one image and the video"
+            return [rules.problem("platform_contents.instagram.mixed_carousel", message)]
+        return []
     if launch.media_mode == "video" and not _videos(media):
         return [rules.problem("media_assets", "an Instagram reel needs a video")]
     if launch.media_mode == "images" and not _images(media):

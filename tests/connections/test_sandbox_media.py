@@ -78,3 +78,75 @@ def test_tiktok_chunks_follow_the_announced_sizes_in_order(client, db, sandbox_o
     assert put(chunk, size - 1).status_code == 201  # the last chunk takes the rest
     media = SandboxMedia.objects.get(media_id=answer["publish_id"])
     assert media.storage_name
+
+
+def test_facebook_resumable_chunks_must_be_the_ranges_handed_out(client, db, sandbox_on):
+    from connections.sandbox.views import graph
+
+    account = services.sign_in(platform="facebook", username="olive")
+    page = account.children.filter(platform="facebook").first()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {services.issue_token(page).access_token}"}
+    url = f"/sandbox/facebook/video/v25.0/{page.entity_id}/videos"
+    size = graph.RESUMABLE_CHUNK_BYTES + 4
+    start = client.post(url, {"upload_phase": "start", "file_size": size}, **auth).json()
+    assert (start["start_offset"], start["end_offset"]) == ("0", str(graph.RESUMABLE_CHUNK_BYTES))
+    session = start["upload_session_id"]
+
+    def transfer(offset, data):
+        chunk = SimpleUploadedFile("c", data)
+        body = {"upload_phase": "transfer", "upload_session_id": session, "start_offset": offset}
+        return client.post(url, {**body, "video_file_chunk": chunk}, **auth)
+
+    def finish():
+        body = {"upload_phase": "finish", "upload_session_id": session, "description": "d"}
+        return client.post(url, body, **auth)
+
+    wrong_place = transfer("4", b"abcd")
+    assert wrong_place.json()["error"]["error_subcode"] == 1363037
+    assert transfer("0", b"too short").status_code == 400  # not the range handed out
+    assert finish().status_code == 400  # nothing uploaded yet
+    first = b"x" * graph.RESUMABLE_CHUNK_BYTES
+    assert transfer("0", first).json() == {
+        "start_offset": str(graph.RESUMABLE_CHUNK_BYTES),
+        "end_offset": str(size),
+    }
+    assert transfer(str(graph.RESUMABLE_CHUNK_BYTES), b"tail").json()["start_offset"] == str(size)
+    assert finish().json() == {"success": True}
+    video = SandboxMedia.objects.get(media_id=start["video_id"])
+    with media_storage().open(video.storage_name) as handle:
+        assert handle.read() == first + b"tail"
+
+
+def test_x_takes_four_images_or_one_video_per_tweet(client, db, sandbox_on, monkeypatch):
+    from connections.sandbox import models as sandbox_models
+
+    monkeypatch.setattr(sandbox_models, "PROCESSING_SECONDS", 0)
+    auth = bearer("twitter")
+    upload = "/sandbox/twitter/api/2/media/upload"
+
+    def image():
+        picture = SimpleUploadedFile("a.png", b"PNG", content_type="image/png")
+        return client.post(upload, {"media": picture}, **auth).json()["data"]["id"]
+
+    init = client.post(
+        f"{upload}/initialize",
+        json.dumps({"media_type": "video/mp4", "total_bytes": 3, "media_category": "tweet_video"}),
+        content_type="application/json",
+        **auth,
+    ).json()["data"]["id"]
+    chunk = {"segment_index": 0, "media": SimpleUploadedFile("s", b"vid")}
+    client.post(f"{upload}/{init}/append", chunk, **auth)
+    client.post(f"{upload}/{init}/finalize", **auth)
+
+    def tweet(media_ids):
+        body = json.dumps({"text": "t", "media": {"media_ids": media_ids}})
+        return client.post(
+            "/sandbox/twitter/api/2/tweets", body, content_type="application/json", **auth
+        )
+
+    mixed = tweet([image(), init])
+    assert mixed.status_code == 400
+    assert "a maximum of 4 items" in mixed.json()["detail"]  # X's own words: permanent
+    assert tweet([image() for _ in range(5)]).status_code == 400
+    assert tweet([image() for _ in range(4)]).status_code == 201
+    assert tweet([init]).status_code == 201

@@ -143,3 +143,71 @@ def test_upload_in_the_editor_then_see_it_in_both_sandbox_feeds(sandboxed, tmp_p
                 "img => img.complete && img.naturalWidth === 800", arg=image.element_handle()
             )
             page.screenshot(path=f"/tmp/dropspace-media-feed-{feed}.png", full_page=True)
+
+
+def test_choose_the_tweet_each_image_goes_on_then_see_it_on_that_tweet(sandboxed, tmp_path):
+    live_server = sandboxed
+    person = User.objects.create_user("media@example.com", PASSWORD)
+    twitter, twitter_feed = sandbox_connection(person, "twitter")
+    launch = Launch.objects.create(
+        owner=person,
+        name="Acme Invoices",
+        status="trigger",
+        platforms=["twitter"],
+        platform_contents={
+            "twitter": {
+                "platform": "twitter",
+                "thread": ["1/ Acme is live", "2/ here is the invoice screen"],
+                "generated_by": "user",
+            }
+        },
+        user_platform_accounts={"twitter": str(twitter.pk)},
+    )
+    hero, screen = tmp_path / "hero.jpg", tmp_path / "screen.jpg"
+    hero.write_bytes(image_bytes("JPEG", size=(800, 600), color=(230, 80, 40)))
+    screen.write_bytes(image_bytes("JPEG", size=(640, 400), color=(20, 90, 200)))
+
+    with browser_page() as page:
+        page.set_viewport_size({"width": 390, "height": 900})  # a phone
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill("media@example.com")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(re.compile(r".*/launches/$"))
+        page.goto(f"{live_server.url}/launches/{launch.pk}/")
+        page.locator("#launch-media .collapse-toggle").click()  # folded on a phone
+
+        form = page.locator("#media-form")
+        form.locator('input[name="files"]').set_input_files([str(hero), str(screen)])
+        form.get_by_role("button", name="Save media").click()
+        expect(page.get_by_text("Media saved.")).to_be_visible(timeout=15_000)
+        form.get_by_label("Which tweet screen.jpg goes on").select_option(label="Tweet 2")
+        form.get_by_role("button", name="Save media").click()
+        expect(page.get_by_text("Media saved.")).to_be_visible(timeout=15_000)
+        tweets = page.locator('[data-platform="twitter"] .preview-tweet')
+        expect(tweets).to_have_count(2)
+        expect(tweets.nth(0).locator('img[alt="hero.jpg"]')).to_be_visible()
+        expect(tweets.nth(1).locator('img[alt="screen.jpg"]')).to_be_visible()
+        page.locator("#launch-media").screenshot(path="/tmp/dropspace-media-tweets-phone.png")
+        # ↑ is a submit button of the upload form: its action must travel with the form.
+        form.get_by_role("button", name="Move screen.jpg earlier").click()
+        expect(page.locator(".media-strip-item .media-name").first).to_have_text("1. screen.jpg")
+        expect(tweets.nth(1).locator('img[alt="screen.jpg"]')).to_be_visible()  # still tweet 2
+
+        page.get_by_role("button", name="Publish now").click()
+        expect(page.get_by_text("Publishing started.")).to_be_visible()
+        in_thread(lambda: work_the_posts(launch.pk))
+        row = page.locator('#posting-status [data-platform="twitter"]')
+        expect(row).to_have_attribute("data-status", "success", timeout=15_000)
+
+        page.goto(f"{live_server.url}/sandbox/accounts/{twitter_feed}/")
+        first = page.locator("article", has_text="1/ Acme is live")
+        second = page.locator("article", has_text="2/ here is the invoice screen")
+        for post, width in ((first, 800), (second, 640)):
+            image = post.locator(".sandbox-media img")
+            expect(image).to_have_count(1)
+            page.wait_for_function(
+                f"img => img.complete && img.naturalWidth === {width}",
+                arg=image.element_handle(),
+            )
+        page.screenshot(path="/tmp/dropspace-media-thread-feed.png", full_page=True)

@@ -128,3 +128,116 @@ def test_bad_uploads_are_named(logged_in_client, launch):
     page = logged_in_client.get(response["Location"].split("#")[0]).content.decode()
     assert "x.jpg: unsupported media type" in page
     assert order(launch) == []
+
+
+def thread_launch(launch, tweets=3):
+    launch.platform_contents["twitter"] = {
+        "platform": "twitter",
+        "thread": [f"tweet {n}" for n in range(1, tweets + 1)],
+    }
+    launch.save()
+    return launch
+
+
+def test_choose_which_tweet_each_image_goes_on(logged_in_client, launch, user):
+    thread_launch(launch)
+    one, two, three = (library(user, name=f"{n}.jpg") for n in ("one", "two", "three"))
+    ids = [str(one.pk), str(two.pk), str(three.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert f'name="tweet-{one.pk}"' in page
+    assert '<option value="2">Tweet 2</option>' in page  # in the person's words
+    # The default (everything on the first tweet) is not stored as a choice.
+    post(logged_in_client, launch, {"asset": ids, **{f"tweet-{i}": "1" for i in ids}})
+    launch.refresh_from_db()
+    assert "thread_media" not in launch.platform_contents["twitter"]
+
+    choice = {f"tweet-{one.pk}": "1", f"tweet-{two.pk}": "3", f"tweet-{three.pk}": "0"}
+    post(logged_in_client, launch, {"asset": ids, **choice})
+    launch.refresh_from_db()
+    assert launch.platform_contents["twitter"]["thread_media"] == [[ids[0]], [], [ids[1]]]
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    tweets = page.split('class="preview-tweet"')[1:]
+    assert len(tweets) == 3
+    assert "Tweet 1" in tweets[0]
+    assert 'alt="one.jpg"' in tweets[0]
+    assert "Tweet 2" in tweets[1]
+    assert "no media" in tweets[1]
+    assert "Tweet 3" in tweets[2]
+    assert 'alt="two.jpg"' in tweets[2]
+    assert 'alt="three.jpg"' not in "".join(tweets)  # not on X
+    assert '<option value="3" selected>Tweet 3</option>' in page
+
+
+def test_a_tweet_choice_x_refuses_is_explained(logged_in_client, launch, user):
+    thread_launch(launch, tweets=2)
+    clip = media_services.ingest_base64(
+        owner=user, data=base64.b64encode(video_bytes()).decode(), filename="demo.mp4"
+    )
+    image = library(user, name="one.jpg")
+    ids = [str(clip.pk), str(image.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    response = post(
+        logged_in_client, launch, {"asset": ids, f"tweet-{clip.pk}": "1", f"tweet-{image.pk}": "1"}
+    )
+    page = logged_in_client.get(response["Location"].split("#")[0]).content.decode()
+    assert "tweet 1: X takes up to 4 images, or 1 video or GIF, per tweet" in page
+    launch.refresh_from_db()
+    assert "thread_media" not in launch.platform_contents["twitter"]
+
+
+def test_instagram_mixed_carousel_from_the_editor(logged_in_client, launch, user):
+    clip = media_services.ingest_base64(
+        owner=user, data=base64.b64encode(video_bytes()).decode(), filename="demo.mp4"
+    )
+    image = library(user, name="one.jpg")
+    ids = [str(image.pk), str(clip.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert 'data-platform="instagram" data-layout="vertical"' in page  # the reel, by default
+    assert "post the images and the video together in one carousel" in page
+    post(
+        logged_in_client,
+        launch,
+        {"asset": ids, "mixed_carousel_shown": "1", "mixed_carousel": "on"},
+    )
+    launch.refresh_from_db()
+    assert launch.platform_contents["instagram"]["mixed_carousel"] is True
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert 'data-platform="instagram" data-layout="carousel"' in page
+    assert 'aria-label="2 slides"' in page
+
+
+def test_the_mixed_carousel_can_be_turned_off_after_the_video_is_removed(
+    logged_in_client, launch, user
+):
+    clip = media_services.ingest_base64(
+        owner=user, data=base64.b64encode(video_bytes()).decode(), filename="demo.mp4"
+    )
+    image = library(user, name="one.jpg")
+    ids = [str(image.pk), str(clip.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    on = {"mixed_carousel_shown": "1", "mixed_carousel": "on"}
+    post(logged_in_client, launch, {"asset": ids, **on})
+    post(logged_in_client, launch, {"asset": ids, "remove": str(clip.pk), **on})
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert "post the images and the video together in one carousel" in page  # still offered
+    post(logged_in_client, launch, {"asset": [ids[0]], "mixed_carousel_shown": "1"})
+    launch.refresh_from_db()
+    assert launch.platform_contents["instagram"]["mixed_carousel"] is False
+
+
+def test_a_tweet_choice_left_from_a_longer_thread_can_be_undone(logged_in_client, launch, user):
+    thread_launch(launch, tweets=2)
+    one, two = library(user, name="one.jpg"), library(user, name="two.jpg")
+    ids = [str(one.pk), str(two.pk)]
+    post(logged_in_client, launch, {"add": ids})
+    post(logged_in_client, launch, {"asset": ids, f"tweet-{one.pk}": "1", f"tweet-{two.pk}": "2"})
+    launch.refresh_from_db()
+    launch.platform_contents["twitter"]["thread"] = ["just one tweet now"]
+    launch.save()
+    page = logged_in_client.get(reverse("launches:detail", args=[launch.pk])).content.decode()
+    assert f'name="tweet-{two.pk}"' in page  # still offered, to move it back
+    post(logged_in_client, launch, {"asset": ids, f"tweet-{one.pk}": "1", f"tweet-{two.pk}": "1"})
+    launch.refresh_from_db()
+    assert "thread_media" not in launch.platform_contents["twitter"]  # the default again

@@ -72,6 +72,12 @@ def test_calendar_navigation_by_buttons_and_keyboard(live_server, person):
         page.locator("td.cal-slot[tabindex='0']").focus()  # Tab lands on one day
         page.keyboard.press("PageUp")  # keyboard: back to this month, focus stays in the grid
         expect(page.locator("#cal-title")).to_have_text(today.strftime("%B %Y"))
+        # The new month's grid takes the focus once htmx has settled it (today's cell); wait
+        # for that before moving on, or it lands after the next focus and steals it.
+        page.wait_for_function(
+            "day => document.activeElement && document.activeElement.dataset.day === day",
+            arg=today.isoformat(),
+        )
         tenth = today.replace(day=10)  # in the middle of the grid whatever the date
         page.locator(f'td[data-day="{tenth.isoformat()}"]').focus()
         page.keyboard.press("ArrowRight")

@@ -227,17 +227,106 @@ def _photos(request, page):
 
 def _videos(request, page):
     data = request.POST
+    phase = data.get("upload_phase")
+    if phase:
+        return RESUMABLE.get(phase, _unknown_phase)(request, page)
     if not (data.get("file_url") or request.FILES.get("source")):
         return errors._error(400, "(#100) file_url or source is required", 100)
     video = _received(request, page, url_field="file_url", kind="video")
-    services.create_post(
-        account=page,
-        post_id=video.media_id,
-        kind="video",
-        text=data.get("description", ""),
-        media=[video.media_id],
-    )
+    _post_video(page, video, data.get("description", ""))
     return JsonResponse({"id": video.media_id})
+
+
+def _post_video(page, video: SandboxMedia, description: str) -> None:
+    services.create_post(
+        account=page, post_id=video.media_id, kind="video", text=description, media=[video.media_id]
+    )
+
+
+# Resumable upload: Facebook hands out the byte range of each chunk; the uploader must send
+# exactly that range, in order, then finish. (Facebook sizes chunks itself; here 1 MB.)
+RESUMABLE_CHUNK_BYTES = 1024 * 1024
+
+
+def _upload_start(request, page):
+    size = int(request.POST.get("file_size") or 0)
+    if size <= 0:
+        return errors._error(400, "(#100) file_size is required for upload_phase=start", 100)
+    video = SandboxMedia.objects.create(
+        account=page,
+        media_id=services.numeric_id(),
+        size=size,
+        content_type="video/mp4",
+        state={"kind": "video", "session": services.numeric_id()},
+    )
+    return JsonResponse(
+        {
+            "video_id": video.media_id,
+            "upload_session_id": video.state["session"],
+            **_next_range(video),
+        }
+    )
+
+
+def _next_range(video: SandboxMedia) -> dict:
+    first = video.received
+    return {
+        "start_offset": str(first),
+        "end_offset": str(min(first + RESUMABLE_CHUNK_BYTES, video.size)),
+    }
+
+
+def _session(request, page) -> SandboxMedia | None:
+    session = request.POST.get("upload_session_id", "")
+    return SandboxMedia.objects.filter(account=page, state__session=session).first()
+
+
+def _upload_transfer(request, page):
+    video = _session(request, page)
+    chunk = request.FILES.get("video_file_chunk")
+    if video is None or chunk is None:
+        return errors._error(400, "(#100) upload_session_id and video_file_chunk are required", 100)
+    expected = _next_range(video)
+    if request.POST.get("start_offset") != expected["start_offset"]:
+        # Facebook's answer to a chunk sent from the wrong place: the range it wants.
+        return errors._error(
+            400,
+            f"(#6000) Start offset {request.POST.get('start_offset')} is wrong; "
+            f"expected {expected['start_offset']}",
+            6000,
+            1363037,
+        )
+    wanted = int(expected["end_offset"]) - int(expected["start_offset"])
+    try:
+        services.receive_part(
+            media=video,
+            index=video.state.get("next_part", 0),
+            data=chunk.read(),
+            expected_size=wanted,
+        )
+    except services.SandboxError as exc:
+        return errors._error(400, f"(#6000) {exc.message}", 6000, 1363019)
+    return JsonResponse(_next_range(video))
+
+
+def _upload_finish(request, page):
+    video = _session(request, page)
+    if video is None:
+        return errors._error(400, "(#100) upload_session_id is unknown", 100)
+    if video.received != video.size:
+        return errors._error(
+            400, f"(#6000) {video.received} of {video.size} bytes were uploaded", 6000, 1363040
+        )
+    services.complete_upload(media=video)
+    _post_video(page, video, request.POST.get("description", ""))
+    return JsonResponse({"success": True})
+
+
+def _unknown_phase(request, page):
+    return errors._error(400, "(#100) upload_phase must be start, transfer or finish", 100)
+
+
+RESUMABLE = {"start": _upload_start, "transfer": _upload_transfer, "finish": _upload_finish}
 
 
 def _posts(request, page):

@@ -206,6 +206,12 @@ def media_asset(request):
 
 @open_endpoint
 def s3_upload(request):
+    if not request.META.get("CONTENT_LENGTH"):  # S3's POST form takes no chunked bodies
+        return HttpResponse(
+            "<Error><Code>MissingContentLength</Code></Error>",
+            status=411,
+            content_type="application/xml",
+        )
     if "file" not in request.FILES or not request.POST.get("key"):
         return HttpResponse(
             "<Error><Code>InvalidArgument</Code></Error>",
@@ -219,7 +225,7 @@ def s3_upload(request):
             "<Error><Code>AccessDenied</Code></Error>", status=403, content_type="application/xml"
         )
     upload = request.FILES["file"]
-    services.store_whole(media=media, data=upload.read(), content_type=media.content_type)
+    services.store_file(media=media, upload=upload, content_type=media.content_type)
     location = f"https://sandbox-s3.example/{request.POST['key']}"
     return HttpResponse(
         f"<PostResponse><Location>{location}</Location><Key>{request.POST['key']}</Key></PostResponse>",

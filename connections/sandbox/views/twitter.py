@@ -130,9 +130,17 @@ def tweets(request):
         )
         if m.state.get("complete") and not (m.is_video and m.is_processing)
     ]
-    if len(ready) != len(media_ids) or len(media_ids) > 4:
+    if len(ready) != len(media_ids) or len(set(media_ids)) != len(media_ids):
         return errors._problem(
             400, "Invalid Request", "Your media IDs are invalid.", f"{PROBLEMS}invalid-request"
+        )
+    if not fits_one_tweet(ready):
+        return errors._problem(
+            400,
+            "Invalid Request",
+            "Your Tweet cannot have more than 4 images, or more than 1 video or GIF, or mix "
+            "them (a maximum of 4 items).",
+            f"{PROBLEMS}invalid-request",
         )
     post = services.create_post(
         account=request.sandbox_token.account,
@@ -145,6 +153,12 @@ def tweets(request):
         {"data": {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}},
         status=201,
     )
+
+
+def fits_one_tweet(media: list[SandboxMedia]) -> bool:
+    """X's rule per tweet: up to 4 images, or exactly one video or GIF on its own."""
+    moving = [m for m in media if m.is_video or m.content_type == "image/gif"]
+    return len(media) <= 4 and (not moving or len(media) == 1)
 
 
 @api(errors)

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  function send(form) {
+  function send(form, submitter) {
     var bar = form.querySelector("progress");
     var status = form.querySelector("[data-upload-status]");
     var request = new XMLHttpRequest();
@@ -23,6 +23,9 @@
       // The request followed the redirect and holds the next page (with its one-time
       // messages): show that page rather than load it again.
       var url = request.responseURL || window.location.href;
+      // XMLHttpRequest drops the redirect's #fragment: the form names the one to return to.
+      var hash = form.getAttribute("data-upload-progress");
+      if (hash && hash.charAt(0) === "#" && url.indexOf("#") === -1) url += hash;
       if (url.split("#")[0] === window.location.href.split("#")[0] || !request.responseText) {
         history.replaceState(null, "", url);
       } else {
@@ -36,15 +39,18 @@
       if (status) status.textContent = "The upload failed: check your connection and try again.";
     });
     if (bar) bar.hidden = false;
+    // The button pressed is part of the form's data (↑ / ↓ / Remove carry their action).
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-    request.send(new FormData(form));
+    request.send(data);
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("[data-upload-progress]") || !window.FormData) return;
     event.preventDefault();
-    send(form);
+    send(form, event.submitter);
   });
 
   document.querySelectorAll("[data-dropzone]").forEach(function (zone) {

@@ -1,3 +1,4 @@
+import io
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -326,3 +327,90 @@ def test_metrics_other_invalid_parameter_is_not_gone(fb, page, mocked):
     with pytest.raises(PermanentError) as failure:
         fb.metrics(page, "111_1")
     assert not isinstance(failure.value, PostGoneError)
+
+
+class Tracked(io.BytesIO):
+    """A stored file that records how much each read asks for."""
+
+    def __init__(self, data: bytes, reads: list):
+        super().__init__(data)
+        self.reads = reads
+
+    def read(self, size=-1):
+        self.reads.append(size)
+        return super().read(size)
+
+
+VIDEO_HOST = "https://graph-video.facebook.com/v25.0"
+
+
+def test_a_video_without_a_public_url_goes_up_in_the_chunks_facebook_asks_for(fb, page, mocked):
+    video = b"0123456789" * 250_010  # 2.5 MB (ASCII: responses' multipart matcher decodes it)
+    size = len(video)
+    url = f"{VIDEO_HOST}/111/videos"
+    mocked.post(
+        url,
+        json={
+            "video_id": "v9",
+            "upload_session_id": "s1",
+            "start_offset": "0",
+            "end_offset": "1048576",
+        },
+        match=[
+            page_token(),
+            matchers.urlencoded_params_matcher({"upload_phase": "start", "file_size": str(size)}),
+        ],
+    )
+    # Facebook decides each range; the last answer has start == end: everything is there.
+    ranges = [(0, 1048576), (1048576, 2000000), (2000000, size)]
+    for index, (first, end) in enumerate(ranges):
+        following = ranges[index + 1] if index + 1 < len(ranges) else (size, size)
+        mocked.post(
+            url,
+            json={"start_offset": str(following[0]), "end_offset": str(following[1])},
+            match=[
+                matchers.multipart_matcher(
+                    {
+                        "video_file_chunk": (
+                            "demo.mp4",
+                            video[first:end],
+                            "application/octet-stream",
+                        )
+                    },
+                    data={
+                        "upload_phase": "transfer",
+                        "upload_session_id": "s1",
+                        "start_offset": str(first),
+                    },
+                )
+            ],
+        )
+    mocked.post(
+        url,
+        json={"success": True},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"upload_phase": "finish", "upload_session_id": "s1", "description": "clip"}
+            )
+        ],
+    )
+    reads = []
+    media = Media("video/mp4", filename="demo.mp4", size=size, opener=lambda: Tracked(video, reads))
+    result = fb.publish(page, PostRequest(text="clip", media=[media]))
+    assert (result.post_id, result.post_url) == ("v9", "https://www.facebook.com/111/videos/v9")
+    phases = [parse_qs(c.request.body).get("upload_phase") for c in mocked.calls[:1]]
+    assert phases == [["start"]]
+    assert reads == [end - first for first, end in ranges]  # chunk by chunk, never read()
+
+
+def test_a_finish_facebook_does_not_accept_is_permanent(fb, page, mocked):
+    url = f"{VIDEO_HOST}/111/videos"
+    mocked.post(
+        url,
+        json={"video_id": "v9", "upload_session_id": "s1", "start_offset": "0", "end_offset": "3"},
+    )
+    mocked.post(url, json={"start_offset": "3", "end_offset": "3"})
+    mocked.post(url, json={"success": False})
+    media = Media("video/mp4", data=b"abc", filename="demo.mp4")
+    with pytest.raises(PermanentError, match="did not accept"):
+        fb.publish(page, PostRequest(text="clip", media=[media]))

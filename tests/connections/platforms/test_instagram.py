@@ -287,3 +287,62 @@ def test_metrics_of_a_deleted_media_is_post_gone(ig, account, mocked):
     )
     with pytest.raises(PostGoneError, match="Object with ID 'm1' does not exist"):
         ig.metrics(account, "m1")
+
+
+def test_mixed_carousel_makes_a_video_child_and_waits_for_it(ig, account, mocked):
+    mocked.post(
+        f"{GRAPH}/1789/media",
+        json={"id": "img"},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"image_url": "https://cdn/1.jpg", "is_carousel_item": "true"}
+            )
+        ],
+    )
+    mocked.post(
+        f"{GRAPH}/1789/media",
+        json={"id": "vid"},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {
+                    "media_type": "VIDEO",
+                    "video_url": "https://cdn/v.mp4",
+                    "is_carousel_item": "true",
+                }
+            )
+        ],
+    )
+    media = [
+        Media("image/jpeg", url="https://cdn/1.jpg"),
+        Media("video/mp4", url="https://cdn/v.mp4"),
+    ]
+    pending = ig.publish(account, PostRequest(text="mixed", media=media))
+    assert pending.state["children"] == ["img", "vid"]
+    # The video child is still being fetched and transcoded: no parent yet.
+    mocked.get(f"{GRAPH}/img", json={"id": "img", "status_code": "FINISHED"})
+    mocked.get(f"{GRAPH}/vid", json={"id": "vid", "status_code": "IN_PROGRESS"})
+    waiting = ig.check_pending(account, pending)
+    assert (waiting.handle, waiting.state["stage"]) == ("vid", "children")
+    mocked.get(f"{GRAPH}/img", json={"id": "img", "status_code": "FINISHED"})
+    mocked.get(f"{GRAPH}/vid", json={"id": "vid", "status_code": "FINISHED"})
+    mocked.post(
+        f"{GRAPH}/1789/media",
+        json={"id": "parent"},
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"media_type": "CAROUSEL", "children": "img,vid", "caption": "mixed"}
+            )
+        ],
+    )
+    assert ig.check_pending(account, waiting).handle == "parent"
+
+
+def test_a_video_child_that_fails_processing_fails_the_carousel(ig, account, mocked):
+    mocked.get(f"{GRAPH}/img", json={"id": "img", "status_code": "FINISHED"})
+    mocked.get(
+        f"{GRAPH}/vid", json={"id": "vid", "status_code": "ERROR", "status": "Error: 2207026"}
+    )
+    state = {"stage": "children", "children": ["img", "vid"], "caption": "mixed"}
+    with pytest.raises(PermanentError) as failure:
+        ig.check_pending(account, PendingPublish("instagram", "img", state, 5))
+    assert "2207026" in failure.value.reason

@@ -2,6 +2,8 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
+from requests_toolbelt import MultipartEncoder
 from responses import matchers
 
 from connections.models import Connection
@@ -585,3 +587,54 @@ def test_a_video_uses_its_own_poster_frame(rd, account, mocked):
     video = Media("video/mp4", data=b"V", filename="demo.mp4", thumbnail=poster)
     request = PostRequest(title="Demo", media=[video], subreddits=[Subreddit("pics")])
     assert rd.publish(account, request).post_id == "v9"
+
+
+class Recording(requests.adapters.HTTPAdapter):
+    """The transport as requests hands it a request: what the body is before it is sent."""
+
+    def __init__(self):
+        super().__init__()
+        self.bodies = []
+
+    def send(self, request, **kwargs):
+        self.bodies.append((request.url, request.body, dict(request.headers)))
+        return super().send(request, **kwargs)
+
+
+def test_the_s3_upload_streams_the_file_from_storage(rd, account, mocked, tmp_path):
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"v" * 300_000)
+    lease = {
+        "args": {
+            "action": "//reddit-uploaded-media.s3-accelerate.amazonaws.com",
+            "fields": [
+                {"name": "key", "value": "rte_videos/v1"},
+                {"name": "x-amz-signature", "value": "sig"},
+            ],
+        },
+        "asset": {"asset_id": "v1"},
+    }
+    mocked.post(f"{API}/api/media/asset.json", json=lease)
+    mocked.post(
+        "https://reddit-uploaded-media.s3-accelerate.amazonaws.com",
+        status=201,
+        body="<PostResponse/>",
+        match=[
+            matchers.multipart_matcher(
+                {"file": ("clip.mp4", video.read_bytes(), "video/mp4")},
+                data={"key": "rte_videos/v1", "x-amz-signature": "sig"},
+            )
+        ],
+    )
+    transport = Recording()
+    rd.session.mount("https://", transport)
+    media = Media("video/mp4", filename="clip.mp4", size=300_000, opener=lambda: video.open("rb"))
+    url, asset_id = rd._upload(account, media)
+    assert (url, asset_id) == (
+        "https://reddit-uploaded-media.s3-accelerate.amazonaws.com/rte_videos/v1",
+        "v1",
+    )
+    _, body, headers = transport.bodies[-1]
+    assert isinstance(body, MultipartEncoder)  # read block by block as it is sent, not bytes
+    assert int(headers["Content-Length"]) == body.len > 300_000  # S3 refuses chunked bodies
+    assert [name for name, _ in body.fields] == ["key", "x-amz-signature", "file"]  # file last

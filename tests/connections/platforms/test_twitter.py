@@ -482,3 +482,133 @@ def test_metrics_of_a_hidden_tweet_is_permanent_but_not_gone(x, connection, mock
     with pytest.raises(PermanentError) as failure:
         x.metrics(connection, "5")
     assert not isinstance(failure.value, PostGoneError)
+
+
+# --- media per tweet ------------------------------------------------------------------------
+
+
+def image_upload(mocked, filename: str, media_id: str):
+    """One one-shot upload of ``filename``, answered with ``media_id`` (fired exactly once)."""
+    mocked.post(
+        f"{API}/media/upload",
+        json={"data": {"id": media_id, "media_key": f"3_{media_id}", "expires_after_secs": 86400}},
+        match=[
+            matchers.multipart_matcher(
+                {"media": (filename, filename.encode(), "image/png")},
+                data={"media_category": "tweet_image"},
+            )
+        ],
+    )
+
+
+def tweet(mocked, tweet_id: str, body: dict):
+    mocked.post(
+        f"{API}/tweets",
+        status=201,
+        json={"data": {"id": tweet_id, "text": body["text"]}},
+        match=[matchers.json_params_matcher(body)],
+    )
+
+
+def png(name: str) -> Media:
+    return Media("image/png", data=name.encode(), filename=name)
+
+
+def test_each_tweet_of_a_thread_carries_its_own_media_uploaded_once(x, connection, mocked):
+    for name, media_id in (("a.png", "m-a"), ("b.png", "m-b"), ("c.png", "m-c")):
+        image_upload(mocked, name, media_id)
+    tweet(mocked, "1", {"text": "one", "media": {"media_ids": ["m-a"]}})
+    tweet(mocked, "2", {"text": "two", "reply": {"in_reply_to_tweet_id": "1"}})
+    tweet(
+        mocked,
+        "3",
+        {
+            "text": "three",
+            "media": {"media_ids": ["m-b", "m-c"]},
+            "reply": {"in_reply_to_tweet_id": "2"},
+        },
+    )
+    request = PostRequest(
+        text="one",
+        thread=["two", "three"],
+        media=[png("a.png"), png("b.png"), png("c.png")],
+        thread_media=[[0], [], [1, 2]],
+    )
+    result = x.publish(connection, request)
+    assert [item.post_id for item in result.items] == ["1", "2", "3"]
+    uploads = [c for c in mocked.calls if c.request.url == f"{API}/media/upload"]
+    assert len(uploads) == 3  # once per asset
+
+
+def test_a_resumed_thread_uploads_only_what_the_remaining_tweets_carry(x, connection, mocked):
+    image_upload(mocked, "b.png", "m-b")  # a.png went out with tweet 1: not uploaded again
+    tweet(
+        mocked,
+        "2",
+        {"text": "two", "media": {"media_ids": ["m-b"]}, "reply": {"in_reply_to_tweet_id": "1"}},
+    )
+    request = PostRequest(
+        text="one",
+        thread=["two"],
+        media=[png("a.png"), png("b.png")],
+        thread_media=[[0], [1]],
+        already_published=[PublishedItem("1", "https://x.com/olive/status/1")],
+    )
+    result = x.publish(connection, request)
+    assert [item.post_id for item in result.items] == ["1", "2"]
+    assert len(mocked.calls) == 2  # one upload, one tweet: tweet 1 is not posted again
+
+
+def test_a_video_on_a_later_tweet_waits_for_processing_then_the_thread_goes_out(
+    x, connection, mocked
+):
+    image_upload(mocked, "a.png", "m-a")
+    mocked.post(f"{API}/media/upload/initialize", json={"data": {"id": "v1"}})
+    mocked.post(f"{API}/media/upload/v1/append", json={"data": {}})
+    mocked.post(
+        f"{API}/media/upload/v1/finalize",
+        json={"data": {"id": "v1", "processing_info": {"state": "pending", "check_after_secs": 2}}},
+    )
+    request = PostRequest(
+        text="one",
+        thread=["two"],
+        media=[png("a.png"), Media("video/mp4", data=b"vid", filename="v.mp4")],
+        thread_media=[[0], [1]],
+    )
+    pending = x.publish(connection, request)
+    assert isinstance(pending, PendingPublish)
+    assert pending.state["tweet_media"] == [["m-a"], ["v1"]]
+
+    mocked.get(f"{API}/media/upload", json={"data": {"processing_info": {"state": "succeeded"}}})
+    tweet(mocked, "1", {"text": "one", "media": {"media_ids": ["m-a"]}})
+    tweet(
+        mocked,
+        "2",
+        {"text": "two", "media": {"media_ids": ["v1"]}, "reply": {"in_reply_to_tweet_id": "1"}},
+    )
+    stored = PendingPublish.from_dict(json.loads(json.dumps(pending.to_dict())))
+    assert [item.post_id for item in x.check_pending(connection, stored).items] == ["1", "2"]
+
+
+def test_a_pending_video_stored_before_per_tweet_media_still_posts_on_the_first_tweet(
+    x, connection, mocked
+):
+    mocked.get(f"{API}/media/upload", json={"data": {"processing_info": {"state": "succeeded"}}})
+    tweet(mocked, "1", {"text": "one", "media": {"media_ids": ["v1"]}})
+    old = PendingPublish("twitter", "v1", {"texts": ["one"], "media_ids": ["v1"]}, 5)
+    assert x.check_pending(connection, old).post_id == "1"
+
+
+def test_too_many_media_on_a_tweet_is_a_permanent_rejection(x, connection, mocked):
+    mocked.post(
+        f"{API}/tweets",
+        status=400,
+        json={
+            "title": "Invalid Request",
+            "detail": "Your Tweet cannot have more than 4 images, or more than 1 video or GIF, "
+            "or mix them (a maximum of 4 items).",
+            "type": "https://api.x.com/2/problems/invalid-request",
+        },
+    )
+    with pytest.raises(PermanentError):
+        x._post_texts(connection, ["one"], [["m1", "v1"]], [])
