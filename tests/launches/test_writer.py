@@ -766,6 +766,8 @@ def test_tiktok_and_instagram_captions_for_real_descriptions(description):
         assert len(content) >= 150, (platform, content)
         assert offline_text.sentences(description)[0] in content  # the point, whole
         assert "comments" in content  # asks for comments, as captions do
+        assert "#AcmeChangelog" in hashtags_in(content)
+        assert "#Acme" not in hashtags_in(content)  # the name's short word says nothing alone
 
 
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

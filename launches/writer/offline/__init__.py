@@ -26,6 +26,7 @@ _STOPWORDS = (
     "its not but all any out get got how why who use using used make makes made new now one"
 )
 STOPWORDS = frozenset(_STOPWORDS.split())
+TELLING_NAME_WORD = 7  # letters: a name's word this long is a tag of its own (#Changelog)
 # Tags any launch may carry, after the product's own words: a caption whose product words are
 # few (a one-line description) still gets the hashtags Instagram and TikTok captions are read by.
 LAUNCH_TAGS = ("LaunchDay", "NewProduct", "MadeThis", "BuildInPublic", "Startup", "SmallBusiness")
@@ -84,11 +85,18 @@ def keywords(brief: Brief, count: int) -> list[str]:
     """Hashtag words: the product's name, its words, then the words the description and page
     use more than once, then long words (short common verbs make poor hashtags)."""
     title_words = {w.lower() for w in WORD_KEYWORD.findall(brief.title)}
+    # #PocketBudget says the name; #Pocket and #Budget on their own say little.
+    untold = (
+        {w for w in title_words if len(w) < TELLING_NAME_WORD} if len(title_words) > 1 else set()
+    )
+    title_words -= untold
     words = WORD_KEYWORD.findall(f"{brief.title} {brief.description} {brief.product_text}")
     frequency: dict[str, int] = {}
     spelling: dict[str, str] = {}
     for word in words:
         key = word.lower()
+        if key in untold:
+            continue
         if (key not in STOPWORDS and len(key) > 4) or key in title_words:
             frequency[key] = frequency.get(key, 0) + 1
             spelling.setdefault(key, word[:1].upper() + word[1:])
