@@ -341,7 +341,8 @@ def caption(m: Material, h: Habits, platform: str, first: str, more) -> str:
     ]
     reserve = sum(length(platform, part) + len(h.joiner) for part in closing if part)
     draft.add(first, limit=limit - reserve)  # room is kept for the closing lines and tags
-    draft.add(m.lead, limit=limit - reserve)
+    if m.lead not in first:  # Instagram's first line is the lead itself
+        draft.add(m.lead, limit=limit - reserve)
     draft.add_all(more, limit=max(h.target - reserve, 0))
     for part in closing:
         draft.add(part)
