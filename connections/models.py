@@ -53,7 +53,10 @@ class Connection(models.Model):
     entity_id = models.CharField(max_length=255, help_text="The platform's id of the account.")
     username = models.CharField(max_length=255, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
+    # Where the platform keeps the profile picture; pages never load it from there.
     avatar_url = models.URLField(max_length=1000, blank=True)
+    # Our copy of that picture in the media storage (connections.avatars), "" when none.
+    avatar_name = models.CharField(max_length=255, blank=True, default="")
     scopes = models.JSONField(default=list, blank=True)
     access_token = EncryptedTextField(blank=True)
     refresh_token = EncryptedTextField(blank=True)

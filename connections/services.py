@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing import services as billing
+from connections import avatars
 from connections.models import MULTI_ACCOUNT_PLATFORMS, Connection
 from connections.platforms import adapter_for, get_adapter, uses_sandbox
 from connections.platforms.base import (
@@ -195,6 +196,8 @@ def save_connection(
         connection.is_active = True
         connection.clear_error()
         connection.save()
+    # After the commit: the picture download holds no row lock (and its failure undoes nothing).
+    avatars.refresh_avatar(connection)
     return connection
 
 
@@ -202,6 +205,7 @@ def _retire_other_accounts(owner, platform: str, *, keep: str) -> None:
     others = Connection.objects.filter(owner=owner, platform=platform, is_active=True)
     for other in others.exclude(entity_id=keep):
         _deactivate(other)
+        transaction.on_commit(lambda other=other: avatars.forget_avatar(other))
 
 
 def _store_refresh_token(connection: Connection, tokens: TokenSet) -> None:
@@ -227,6 +231,7 @@ def disconnect_connection(*, connection: Connection) -> Connection:
     with transaction.atomic():
         locked = Connection.objects.select_for_update().get(pk=connection.pk)
         _deactivate(locked)
+    avatars.forget_avatar(locked)
     return locked
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:platform>/connect/", views.connect, name="connect"),
     path("<str:platform>/callback", views.callback, name="callback"),
     path("<uuid:connection_id>/disconnect/", views.disconnect, name="disconnect"),
+    path("<uuid:connection_id>/avatar/<str:filename>", views.avatar, name="avatar"),
 ]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from connections import selectors, services
+from connections.avatars import avatar_src
 from connections.models import Connection, Platform
+from media.storage import media_storage
 
 
 def _platform_or_404(platform: str) -> str:
@@ -101,3 +104,20 @@ def disconnect(request, connection_id):
     services.disconnect_connection(connection=connection)
     messages.success(request, f"Disconnected {connection.account_name}.")
     return redirect("connections:list")
+
+
+@login_required
+def avatar(request, connection_id, filename: str):
+    """Our copy of an account's profile picture (connections.avatars), to the person whose
+    account it is; an official account's to everyone signed in."""
+    visible = Connection.objects.filter(is_active=True).filter(
+        Q(owner=request.user) | Q(owner__isnull=True)
+    )
+    connection = visible.filter(pk=connection_id).first()
+    if connection is None or avatar_src(connection).rsplit("/", 1)[-1] != filename:
+        raise Http404("no such picture")
+    response = FileResponse(media_storage().open(connection.avatar_name, "rb"))
+    response["Content-Type"] = "image/png"
+    # The file's name changes with the picture: this URL's bytes never do.
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response

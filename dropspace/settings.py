@@ -381,6 +381,9 @@ ANTHROPIC_TIMEOUT_SECONDS = env.float("ANTHROPIC_TIMEOUT_SECONDS", default=60.0)
 OUTBOUND_FETCH_TIMEOUT_SECONDS = env.float("OUTBOUND_FETCH_TIMEOUT_SECONDS", default=10.0)
 OUTBOUND_FETCH_MAX_BYTES = env.int("OUTBOUND_FETCH_MAX_BYTES", default=2 * 1024 * 1024)
 OUTBOUND_FETCH_MAX_REDIRECTS = 3
+# A connection's profile picture is copied at connect time (connections.avatars): a slow CDN
+# must not hold the connect page for long.
+AVATAR_FETCH_TIMEOUT_SECONDS = env.float("AVATAR_FETCH_TIMEOUT_SECONDS", default=5.0)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

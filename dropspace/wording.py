@@ -55,7 +55,14 @@ TIKTOK_FLAG_NAMES = {
     "is_branded_content": "Branded content (a paid partnership)",
     "auto_add_music": "Add music automatically",
 }
-ACCOUNT_KINDS = {"personal": "Your profile", "organization": "Company page", "page": "Page"}
+ACCOUNT_KINDS = {
+    "personal": "Your profile",
+    "organization": "Company page",
+    "page": "Page",
+    "business": "Business account",
+}
+# A connection's health, as the account pickers say it (healthy says nothing).
+HEALTH_NAMES = {"needs_reauth": "Reconnect needed", "error": "Not working"}
 STATUS_NAMES = dict(Launch.Status.choices)
 POST_STATUS_NAMES = dict(PostingLog.Status.choices)
 METRIC_NAMES = {

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
+from connections import avatars
 from connections import selectors as connection_selectors
 from connections.models import Connection
 from connections.platforms import GUIDED, adapter_class, hackernews, producthunt
+from dropspace import wording
 from launches import analytics, selectors
 from launches.models import AUTO_POST_PLATFORMS, Launch, Platform, PostingLog
 
@@ -62,13 +64,17 @@ def account_choices(launch: Launch, user) -> list[dict]:
 def _own_option(connection: Connection, chosen: set[str]) -> dict:
     value = f"{account_key(connection)}={connection.pk}"
     name = person_name(connection) or connection.entity_id
-    kind = "" if connection.account_type == "personal" else f" ({connection.account_type})"
+    # Only LinkedIn mixes kinds (a profile and company pages): there the kind tells them apart.
+    company = connection.account_type == Connection.AccountType.ORGANIZATION
+    kind = wording.ACCOUNT_KINDS[Connection.AccountType.ORGANIZATION]
     return {
         "value": value,
-        "label": f"{name}{kind}",
+        "label": f"{name} ({kind})" if company else name,
         "checked": value in chosen,
         "health": connection.health,
+        "health_label": wording.HEALTH_NAMES.get(connection.health, ""),
         "sandbox": connection.is_sandbox,
+        "avatar": avatars.avatar_src(connection),
     }
 
 
@@ -234,7 +240,7 @@ def _kit(platform: str, launch: Launch, entry: dict):
 
 # --- analytics charts -------------------------------------------------------------------------
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 14, 6, 110, 150
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 14, 6, 124, 150
 # Ratios (0..1) share no scale with counts: shown in the numbers, not as bars.
 RATIO_FIELDS = {"upvoteRatio", "engagement"}
 
@@ -328,11 +334,14 @@ def preview_identities(launch: Launch, user) -> dict[str, dict]:
         own = [c for c in mine if c.platform == platform]
         connection = next((c for c in own if str(c.pk) in chosen), own[0] if own else None)
         name = (person_name(connection) if connection else "") or fallback
-        username = connection.username if connection else ""
+        # Adapters store the handle as the platform writes it ("@olive", "u/olive"): bare
+        # here, so the platform's own prefix is added once.
+        username = connection.username.removeprefix("u/").lstrip("@") if connection else ""
         prefix = HANDLE_PREFIX.get(platform)
         identities[platform] = {
             "name": name,
             "handle": f"{prefix}{username}" if username and prefix is not None else "",
             "initial": name[:1].upper(),
+            "avatar": avatars.avatar_src(connection),
         }
     return identities

@@ -7,6 +7,13 @@ from launches import rules
 from launches.models import Platform
 
 
+class PlatformCheckboxes(forms.CheckboxSelectMultiple):
+    """Each platform's checkbox with its logo beside the name, as people pick channels in
+    Buffer or Postiz."""
+
+    option_template_name = "launches/widgets/platform_option.html"
+
+
 class LaunchCreateForm(forms.Form):
     title = forms.CharField(max_length=rules.TITLE_MAX, strip=False)
     product_description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), strip=False)
@@ -16,9 +23,7 @@ class LaunchCreateForm(forms.Form):
         label="Product URL",
         help_text="Optional: the page is read for context when the content is written.",
     )
-    platforms = forms.MultipleChoiceField(
-        choices=Platform.choices, widget=forms.CheckboxSelectMultiple
-    )
+    platforms = forms.MultipleChoiceField(choices=Platform.choices, widget=PlatformCheckboxes)
     persona = forms.ModelChoiceField(queryset=None, required=False, empty_label="No persona")
     custom_content = forms.CharField(
         required=False,

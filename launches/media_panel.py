@@ -64,6 +64,13 @@ def _item(item: dict) -> dict:
     }
 
 
+def cover(launch: Launch, platform: str) -> str:
+    """The picture a text preview shows first for ``platform`` ("" without media): the first
+    image, or a video's poster."""
+    items = attachments.media_for(launch, platform)
+    return _item(items[0])["thumbnail"] or "" if items else ""
+
+
 def _preview(launch: Launch, platform: str) -> dict:
     items = [_item(item) for item in attachments.media_for(launch, platform)]
     preview = {

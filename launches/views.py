@@ -325,6 +325,7 @@ def _has_logs(launch: Launch) -> bool:
 
 # Where each feed cuts a post with "…see more" (characters). X shows a tweet whole.
 PREVIEW_FOLDS = {"linkedin": 210, "facebook": 480, "instagram": 125}
+FRAMED = ("instagram", "tiktok")  # previews whose post is its picture, the text below or over it
 
 
 def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
@@ -341,6 +342,7 @@ def _tab(launch: Launch, platform: str, by_field: dict) -> dict:
         "platform": platform,
         "label": LABELS[platform],
         "fold": PREVIEW_FOLDS.get(platform),
+        "media_cover": media_panel.cover(launch, platform) if platform in FRAMED else "",
         "guided": platform in GUIDED,
         "entry": entry,
         "limit": rule.content_max,

@@ -34,7 +34,7 @@ from dropspace import http
 from dropspace.api.errors import ApiError, Code
 from media import validation
 from media.models import LaunchMedia, MediaAsset, MediaFetch
-from media.storage import media_storage
+from media.storage import delete_files, media_storage
 
 log = logging.getLogger(__name__)
 S = MediaAsset.Source
@@ -244,8 +244,7 @@ def _store(owner, spooled: Spooled, probe, filename, source, source_url, fields)
             name = storage.save(f"assets/{asset_id.hex}{extension}", SpooledFile(handle))
     except Exception as exc:  # any backend (disk full, S3 refusing...) is the same to people
         log.warning("media storage save failed: %s", type(exc).__name__)
-        if poster:
-            _delete_file(poster)
+        delete_files(poster)
         raise ApiError(Code.UPLOAD_003, "media storage upload failed; try again") from exc
     try:
         return MediaAsset.objects.create(
@@ -270,9 +269,7 @@ def _store(owner, spooled: Spooled, probe, filename, source, source_url, fields)
             **fields,
         )
     except Exception:
-        _delete_file(name)
-        if poster:
-            _delete_file(poster)
+        delete_files(name, poster)
         raise
 
 
@@ -333,18 +330,11 @@ def _ingest_item(owner, item: dict) -> MediaAsset:
 
 
 def discard_assets(assets: list[MediaAsset]) -> None:
-    """Remove assets just ingested for a request that then failed (files and rows)."""
+    """Remove assets just ingested for a request that then failed (files and rows). The files
+    go now, not on commit: the caller's transaction may be the one rolling back."""
     for asset in assets:
         MediaAsset.objects.filter(pk=asset.pk).delete()
-        for name in filter(None, [asset.storage_name, asset.poster_name]):
-            _delete_file(name)
-
-
-def _delete_file(name: str) -> None:
-    try:
-        media_storage().delete(name)
-    except Exception:  # best effort: an orphan file is harmless, a crash here hides the cause
-        log.warning("could not delete media file %s", name)
+        delete_files(asset.storage_name, asset.poster_name)
 
 
 # --- delete -----------------------------------------------------------------------------------
@@ -358,9 +348,7 @@ def delete_asset(*, asset: MediaAsset) -> None:
             return
         if LaunchMedia.objects.filter(asset=locked).exists():
             raise ApiError(Code.SERVER_009, "this media is used by a launch: remove it there first")
-        locked.delete()
-        names = [n for n in (locked.storage_name, locked.poster_name) if n]
-        transaction.on_commit(lambda: [_delete_file(name) for name in names])
+        locked.delete()  # its files go on commit (media.storage.forget_deleted)
 
 
 # --- the library's background fetches ---------------------------------------------------------

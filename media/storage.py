@@ -9,11 +9,15 @@ the store serves files publicly itself.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.db import transaction
 from django.urls import reverse
+
+log = logging.getLogger(__name__)
 
 # Host names that only ever mean "this machine" or a private network.
 PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home", ".test")
@@ -21,6 +25,24 @@ PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home", ".test
 
 def media_storage():
     return storages["media"]
+
+
+def delete_files(*names: str) -> None:
+    """Best effort: an orphan file is harmless, a crash here would hide the real cause."""
+    for name in filter(None, names):
+        try:
+            media_storage().delete(name)
+        except Exception:
+            log.warning("could not delete media file %s", name)
+
+
+def forget_deleted(sender, instance, **kwargs) -> None:
+    """``post_delete`` of an asset: its files go once the deletion commits (a rolled-back
+    deletion keeps both). Deleting a whole user account cascades to the assets in the
+    database without any service running, so the row's deletion is the one moment that
+    always sees the files."""
+    names = (instance.storage_name, instance.poster_name)
+    transaction.on_commit(lambda: delete_files(*names))
 
 
 def file_url(asset) -> str:

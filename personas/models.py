@@ -13,6 +13,14 @@ MAX_DESCRIPTION_LENGTH = 5_000
 ATTRIBUTE_FIELDS = ["description", "tone", "target_audience", "industry", "terminology"]
 
 
+ANALYSIS_WORDS = {
+    "idle": "Not analysed yet",
+    "building": "Analysing…",
+    "complete": "Analysed",
+    "error": "Analysis failed",
+}
+
+
 class Persona(models.Model):
     """A brand voice: attributes, writing samples per source, and their analysis."""
 
@@ -85,3 +93,8 @@ class Persona(models.Model):
     @property
     def is_building(self) -> bool:
         return self.build_status == self.BuildStatus.BUILDING
+
+    @property
+    def analysis_in_words(self) -> str:
+        """The analysis's state as a person says it ("Idle" told nobody it was never run)."""
+        return ANALYSIS_WORDS.get(self.build_status, self.get_build_status_display())

@@ -35,6 +35,12 @@ class Grid:
     def weeks(self) -> list[list[Day]]:
         return [self.days[i : i + 7] for i in range(0, len(self.days), 7)]
 
+    @property
+    def agenda(self) -> list[Day]:
+        """The view's days that have launches, and today: the calendar as a list on a phone,
+        where a month's grid has no room to name a launch."""
+        return [day for day in self.days if day.in_range and (day.entries or day.is_today)]
+
     def bounds(self) -> tuple[datetime, datetime]:
         """The grid as aware datetimes in the active (the person's) timezone."""
         return local_midnight(self.start), local_midnight(self.end)

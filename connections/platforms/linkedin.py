@@ -11,6 +11,7 @@ from connections.platforms.base import (
     PendingPublish,
     PermanentError,
     Platform,
+    PlatformError,
     PostRequest,
     PublishResult,
     ReauthError,
@@ -21,6 +22,11 @@ from connections.platforms.base import (
 
 ADMIN_ROLES = {"ADMINISTRATOR", "CONTENT_ADMINISTRATOR", "DIRECT_SPONSORED_CONTENT_POSTER"}
 RESERVED = "\\|{}@[]()<>#*_~"  # the "little" text format: unescaped, these truncate the post
+# The organization lookup's fields; ``original~:playableStreams`` decorates the logo's image URN
+# with its downloadable renditions (the page's picture, copied at connect like a profile's).
+ORGANIZATION_FIELDS = "(id,localizedName,vanityName,logoV2(original,original~:playableStreams))"
+WEB_URL = ("https://", "http://")  # the copy goes through dropspace.http, which vets the host
+STILL_IMAGE = "com.linkedin.digitalmedia.mediaartifact.StillImage"
 MEMBER_QUERY_TYPES = {
     "impressions": "IMPRESSION",
     "uniqueImpressions": "MEMBERS_REACHED",
@@ -28,6 +34,10 @@ MEMBER_QUERY_TYPES = {
     "comments": "COMMENT",
     "shares": "RESHARE",
 }
+
+
+def _stream_width(data: dict) -> int:
+    return int(((data.get(STILL_IMAGE) or {}).get("storageSize") or {}).get("width") or 0)
 
 
 def media_urns(content: dict | None) -> list[str]:
@@ -114,7 +124,7 @@ class LinkedIn(Platform):
             org_id = org_urn.rsplit(":", 1)[-1]
             org = self.request(
                 "GET",
-                self.url("api", f"/rest/organizations/{org_id}"),
+                self.url("api", f"/rest/organizations/{org_id}", projection=ORGANIZATION_FIELDS),
                 token=token,
                 headers=self.rest_headers(),
             ).json()
@@ -125,10 +135,39 @@ class LinkedIn(Platform):
                     account_type="organization",
                     username=org.get("vanityName", name),
                     display_name=name,
+                    avatar_url=self._logo_url(token, org.get("logoV2") or {}),
                     extra={"author": org_urn, "person": person},
                 )
             )
         return pages
+
+    def _logo_url(self, token: str, logo: dict) -> str:
+        """The company page's logo: the largest of the decorated ``original~`` streams, else
+        the image URN looked up in the Images API ("" without a logo; a failed lookup is never
+        worth a failed connect, the page shows its initial)."""
+        streams = (logo.get("original~") or {}).get("elements") or []
+        urls = [
+            (stream.get("data") or {}, identifier.get("identifier", ""))
+            for stream in streams
+            for identifier in stream.get("identifiers") or []
+            if identifier.get("identifier", "").startswith(WEB_URL)
+        ]
+        if urls:
+            return max(urls, key=lambda pair: _stream_width(pair[0]))[1]
+        urn = logo.get("original") or ""
+        if not urn.startswith("urn:li:image:"):
+            return ""
+        try:
+            image = self.request(
+                "GET",
+                self.url("api", f"/rest/images/{quote(urn, safe='')}"),
+                token=token,
+                headers=self.rest_headers(),
+            ).json()
+        except PlatformError:  # a 403 on the Images API must not fail the whole connect
+            return ""
+        url = image.get("downloadUrl") or ""
+        return url if url.startswith(WEB_URL) else ""
 
     # -- publishing ----------------------------------------------------------------------------
 

@@ -440,6 +440,7 @@ def connect_official_accounts(platforms=OFFICIAL_PLATFORMS) -> list:
     ``make run`` calls it so wallets (x402 agents) and anyone without connected accounts can
     publish on a fresh machine. Idempotent: an existing official connection gets a new token.
     """
+    from connections import avatars
     from connections import services as connection_services
     from connections.platforms.base import AccountInfo, TokenSet
 
@@ -453,21 +454,51 @@ def connect_official_accounts(platforms=OFFICIAL_PLATFORMS) -> list:
         lifetime = (
             int((token.expires_at - timezone.now()).total_seconds()) if token.expires_at else None
         )
-        connections.append(
-            connection_services.save_connection(
-                owner=None,
-                platform=platform,
-                sandbox=True,
-                tokens=TokenSet(
-                    access_token=token.access_token,
-                    refresh_token=token.refresh_token,
-                    expires_in=lifetime,
-                ),
-                account=AccountInfo(
-                    entity_id=account.entity_id,
-                    username=account.username,
-                    display_name=f"{account.display_name} (sandbox)",
-                ),
-            )
+        connection = connection_services.save_connection(
+            owner=None,
+            platform=platform,
+            sandbox=True,
+            tokens=TokenSet(
+                access_token=token.access_token,
+                refresh_token=token.refresh_token,
+                expires_in=lifetime,
+            ),
+            account=AccountInfo(
+                entity_id=account.entity_id,
+                username=account.username,
+                display_name=f"{account.display_name} (sandbox)",
+            ),
         )
+        # ``make demo`` runs this before the web server is up, so the picture cannot be
+        # fetched from the sandbox's URL as other accounts' are: it is drawn here instead.
+        avatars.store_picture(connection, draw_picture(account))
+        connections.append(connection)
     return connections
+
+
+# --- profile pictures -------------------------------------------------------------------------
+
+# Picture colours, one per account (from its id), so two sandbox accounts look different.
+PICTURE_COLOURS = ["#1d9bf0", "#0a66c2", "#ff4500", "#e1306c", "#00a884", "#7856ff", "#f59e0b"]
+
+
+def picture_url(account: SandboxAccount) -> str:
+    """Where the sandbox's "who am I" answers say the profile picture is, as platforms give a
+    CDN URL (the app copies it into its own storage at connect time)."""
+    return f"{settings.SANDBOX_BASE_URL}/accounts/{account.pk}/picture.png"
+
+
+def draw_picture(account: SandboxAccount, size: int = 200) -> bytes:
+    """A profile picture for a fake account: its initial on a colour of its own, as PNG."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    colour = PICTURE_COLOURS[int(hashlib.sha256(account.entity_id.encode()).hexdigest(), 16) % 7]
+    image = Image.new("RGB", (size, size), colour)
+    initial = (account.display_name or account.username or "?").lstrip("@")[:1].upper()
+    font = ImageFont.load_default(size=size // 2)
+    ImageDraw.Draw(image).text((size / 2, size / 2), initial, fill="white", font=font, anchor="mm")
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", pages.index, name="index"),
     path("accounts/<int:account_id>/", pages.feed, name="feed"),
     path("accounts/<int:account_id>/faults", pages.inject_fault, name="inject-fault"),
+    path("accounts/<int:account_id>/picture.png", pages.picture, name="picture"),
     path("posts/<path:post_id>", pages.post, name="post"),
     path("accounts/<int:account_id>/faults/clear", pages.clear_faults, name="clear-faults"),
     path("media/<int:pk>", pages.media_file, name="media-file"),

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from dropspace import wording
+from launches import rules
 
 register = template.Library()
 
@@ -79,3 +80,64 @@ def fold_text(text: str, fold: int | None = None):
         text[:cut],
         text[cut:],
     )
+
+
+@register.simple_tag
+def char_count(text: str, limit: int | None, platform: str = "", of: str = ""):
+    """The count a platform's composer shows ("212 / 280"), counted as the validators count
+    (X's weighted length for tweets), and past the limit said in words, in red (.is-over).
+    ``of`` names the preview part editor.js recounts as the person types."""
+    if not limit:
+        return ""
+    used = rules.text_length(platform, text or "")
+    return format_html(
+        '<span class="pp-count{}" data-count-of="{}" data-limit="{}" data-count="{}">{}</span>',
+        " is-over" if used > limit else "",
+        of,
+        limit,
+        "twitter" if platform == "twitter" else "chars",
+        count_words(used, limit),
+    )
+
+
+def count_words(used: int, limit: int) -> str:
+    """editor.js says the same (countWords)."""
+    if used > limit:
+        return f"{used} / {limit} · {used - limit} over the limit"
+    return f"{used} / {limit}"
+
+
+# Which counts each platform's own composer shows: X per tweet, the caption on LinkedIn,
+# Instagram and TikTok, Reddit's title (300), Product Hunt's tagline (60) and description,
+# Hacker News's title (80). Facebook shows none.
+SHOWN_COUNTS = {
+    "twitter": {"content"},
+    "linkedin": {"content"},
+    "instagram": {"content"},
+    "tiktok": {"content"},
+    "reddit": {"title"},
+    "producthunt": {"title", "content"},
+    "hackernews": {"title"},
+}
+
+
+@register.simple_tag
+def preview_count(tab: dict, part: str):
+    """The count of one part ("title" or "content") of an editor tab's preview, where the
+    platform shows one."""
+    platform = tab["platform"]
+    if part not in SHOWN_COUNTS.get(platform, ()):
+        return ""
+    limit = tab["title_limit"] if part == "title" else tab["limit"]
+    text = (tab.get("entry") or {}).get(part) or ""
+    return char_count(text, limit, platform, of=f"{platform}-{part}")
+
+
+@register.simple_tag
+def preview_avatar(who: dict):
+    """The author's picture (our copy of the account's), else their initial in a circle."""
+    if who.get("avatar"):
+        return format_html(
+            '<img class="pp-avatar" src="{}" alt="" width="40" height="40">', who["avatar"]
+        )
+    return format_html('<span class="pp-avatar" aria-hidden="true">{}</span>', who.get("initial"))

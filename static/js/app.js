@@ -115,12 +115,16 @@
     tables.forEach(function (table) {
       var headers = table.querySelectorAll(":scope > thead > tr:first-child > th");
       if (!headers.length) return;
-      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+      // A total row (<tfoot>) stacks like the others: its cells after the first are labelled.
+      table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (row) {
         var column = 0;
+        var footer = row.parentNode.tagName === "TFOOT";
         Array.prototype.forEach.call(row.children, function (cell) {
           var header = headers[column];
+          var first = column === 0;
           column += cell.colSpan || 1;
-          if (cell.tagName !== "TD" || cell.hasAttribute("data-label") || cell.colSpan > 1) return;
+          var labelled = cell.tagName === "TD" || (footer && !first);
+          if (!labelled || cell.hasAttribute("data-label") || cell.colSpan > 1) return;
           var label = header ? header.textContent.trim() : "";
           if (label && !header.querySelector(".visually-hidden")) cell.setAttribute("data-label", label);
         });

@@ -115,6 +115,8 @@ def test_the_index_lists_only_ones_own_accounts(logged_in_client, stranger, oliv
 
     assert pages(olive)["feed"] in index
     assert pages(theirs)["feed"] not in index
+    assert "Twitter / X</td>" in index  # the platform's name, not its key "twitter"
+    assert "<td>twitter</td>" not in index
 
 
 def test_nobody_else_can_sign_in_to_an_owned_sandbox_account(user, stranger, olive):

@@ -68,6 +68,14 @@ def test_launch_editor_in_a_real_browser(live_server, person):
         first.fill(TWEET)
         counter = page.locator("[data-tweet] .counter").first
         expect(counter).to_have_text(f"{rules.tweet_length(TWEET)} / 280 (as X counts)")
+        # the preview counts as X does, as the person types
+        in_preview = page.locator("[data-preview-of=twitter-thread] .pp-count").first
+        expect(in_preview).to_have_text(f"{rules.tweet_length(TWEET)} / 280")
+        first.fill("x" * 290)
+        expect(in_preview).to_have_text("290 / 280 · 10 over the limit")
+        expect(in_preview).to_have_class(re.compile(r"\bis-over\b"))
+        first.fill(TWEET)
+        expect(in_preview).not_to_have_class(re.compile(r"\bis-over\b"))
 
         page.get_by_role("button", name="Add tweet").click()
         page.locator("textarea[name=twitter-thread]").nth(1).fill("second tweet")
@@ -80,6 +88,13 @@ def test_launch_editor_in_a_real_browser(live_server, person):
         expect(page.get_by_text("Saved.")).to_be_visible()
 
         page.get_by_role("tab", name="Reddit").click()
+        title = page.get_by_label("Title", exact=True)
+        written = title.input_value()
+        title.fill("t" * 301)
+        expect(page.locator("[data-count-of=reddit-title]")).to_have_text(
+            "301 / 300 · 1 over the limit"
+        )
+        title.fill(written)
         page.get_by_role("button", name="Regenerate Reddit").click()
         expect(page.get_by_text("Rewritten by the offline writer: Reddit.")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-launch-regenerated.png", full_page=True)

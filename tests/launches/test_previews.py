@@ -2,6 +2,7 @@
 
 import re
 
+from launches import rules
 from launches.templatetags.platforms import fold_text, platform_logo
 from tests.launches.factories import LaunchFactory
 
@@ -69,6 +70,129 @@ def test_previews_show_the_posting_account_the_thread_and_the_fold(
     assert "…see more" not in preview_of(page, "Facebook")
     instagram = preview_of(page, "Instagram")
     assert 'data-fold="125"' in instagram
-    assert '<div class="pp-media"' in instagram  # the square image comes first
+    # the square image comes first; without media it says so in words, not a grey square
+    assert "Instagram needs an image or video to post." in instagram
+    assert '<a href="#launch-media">Add media</a>' in instagram
     # nobody connected on Instagram: the person's own name
     assert re.search(r"<strong>Olive Owner</strong>", instagram)
+
+
+def counts_in(html: str) -> list[str]:
+    return re.findall(r'<span class="pp-count[^"]*"[^>]*>([^<]*)</span>', html)
+
+
+def test_previews_show_the_counts_each_platform_shows_counted_as_the_validators_count(
+    logged_in_client, user
+):
+    weighted = "Ship it 🚀 https://acme.com/a/very/long/path/that/counts/as/twenty-three"
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["twitter", "linkedin", "facebook", "reddit", "producthunt", "hackernews"],
+        platform_contents={
+            "twitter": {"platform": "twitter", "thread": [weighted, "x" * 300]},
+            "linkedin": {"platform": "linkedin", "content": LONG},
+            "facebook": {"platform": "facebook", "content": LONG},
+            "reddit": {"platform": "reddit", "title": "Acme: invoices paid", "content": "Body"},
+            "producthunt": {"platform": "producthunt", "title": "t" * 61, "content": "Desc"},
+            "hackernews": {"platform": "hackernews", "title": "Show HN: Acme", "content": ""},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+
+    x = preview_of(page, "Twitter / X")
+    # X's weighted count: the link is 23, the rocket 2, not their characters
+    assert rules.tweet_length(weighted) == 34 != len(weighted)
+    assert counts_in(x) == ["34 / 280", "300 / 280 · 20 over the limit"]
+    assert x.count('class="pp-count is-over"') == 1
+    assert counts_in(preview_of(page, "LinkedIn")) == [f"{len(LONG)} / 3000"]
+    assert counts_in(preview_of(page, "Facebook")) == []  # Facebook's composer shows none
+    assert counts_in(preview_of(page, "Reddit")) == ["19 / 300"]  # the title only
+    # no subreddit yet: Reddit posts to the person's profile, and the preview says so
+    assert "Posted to your profile · now" in preview_of(page, "Reddit")
+    assert "r/subreddit" not in page
+    assert counts_in(preview_of(page, "Product Hunt")) == [
+        "61 / 60 · 1 over the limit",  # the tagline
+        "4 / 500",
+    ]
+    assert counts_in(preview_of(page, "Hacker News")) == ["13 / 80"]
+    assert 'data-count-of="hackernews-title" data-limit="80" data-count="chars"' in page
+
+
+def test_handles_as_adapters_store_them_get_the_platforms_prefix_once(
+    logged_in_client, user, make_platform_connection
+):
+    make_platform_connection("twitter", username="@olive_ships", display_name="Olive S")
+    make_platform_connection("reddit", username="u/olive_ships", display_name="olive_ships")
+    make_platform_connection("instagram", username="@olive.ships", display_name="Olive")
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["twitter", "reddit", "instagram"],
+        platform_contents={
+            "twitter": {"platform": "twitter", "thread": ["One"]},
+            "reddit": {
+                "platform": "reddit",
+                "title": "Acme",
+                "content": "Hi",
+                "subreddits": [{"name": "SideProject"}],
+            },
+            "instagram": {"platform": "instagram", "content": "Hi"},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "@olive_ships · now" in preview_of(page, "Twitter / X")
+    assert "<strong>r/SideProject</strong>" in preview_of(page, "Reddit")
+    assert "u/olive_ships · now" in preview_of(page, "Reddit")
+    assert '<div class="pp-handle">olive.ships</div>' in preview_of(page, "Instagram")
+    assert "@@" not in page
+    assert "u/u/" not in page
+
+
+def test_instagram_shows_its_first_image_or_says_it_needs_one(
+    logged_in_client, user, settings, tmp_path
+):
+    import base64
+
+    from django.urls import reverse
+
+    from media import services as media_services
+    from tests.media.files import image_bytes
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    launch = LaunchFactory(
+        owner=user,
+        platforms=["instagram", "tiktok"],
+        platform_contents={
+            "instagram": {"platform": "instagram", "content": "Hi"},
+            "tiktok": {"platform": "tiktok", "content": "Hi"},
+        },
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "Instagram needs an image or video to post." in preview_of(page, "Instagram")
+    assert "<img" not in preview_of(page, "TikTok")
+
+    data = base64.b64encode(image_bytes()).decode()
+    asset = media_services.ingest_base64(owner=user, data=data, filename="shot.jpg")
+    logged_in_client.post(reverse("launches:media", args=[launch.pk]), {"add": [str(asset.pk)]})
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    instagram = preview_of(page, "Instagram")
+    assert "needs an image" not in instagram
+    assert re.search(r'<div class="pp-media" aria-hidden="true"><img src="[^"]+"', instagram)
+    assert "<img" in preview_of(page, "TikTok")  # photos on TikTok show in its frame
+
+
+def test_a_published_instagram_preview_offers_no_add_media(logged_in_client, user):
+    launch = LaunchFactory(
+        owner=user,
+        status="completed",
+        platforms=["instagram"],
+        platform_contents={"instagram": {"platform": "instagram", "content": "Hi"}},
+    )
+    page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
+    assert "Instagram needs an image or video to post." in preview_of(page, "Instagram")
+    assert "Add media" not in preview_of(page, "Instagram")

@@ -64,6 +64,26 @@ def test_a_ready_launch_offers_publish_schedule_and_accounts(
     assert "Nothing has been posted yet" in html
 
 
+def test_posting_accounts_are_named_in_words_with_their_picture(
+    logged_in_client, user, make_platform_connection
+):
+    make_platform_connection(
+        "linkedin",
+        display_name="Acme Inc",
+        account_type="organization",
+        entity_id="urn:li:organization:42",
+        health="needs_reauth",
+        avatar_name="avatars/acme.png",
+    )
+    launch = LaunchFactory(owner=user, status="manual", platforms=["linkedin"])
+    html = page(logged_in_client, launch)
+    assert "Acme Inc (Company page)" in html
+    assert "(organization)" not in html
+    assert ">Reconnect needed</span>" in html
+    assert ">needs_reauth<" not in html
+    assert re.search(r'<img class="avatar" src="/connections/[0-9a-f-]+/avatar/acme.png"', html)
+
+
 def test_posting_accounts_are_saved_through_the_service(
     logged_in_client, user, make_platform_connection
 ):
@@ -371,6 +391,7 @@ def test_analytics_fragment_with_numbers_and_charts(
     assert 'Facebook <span class="muted small">· Acme Bakery</span>' in fragment
     assert 'data-cache-status="refreshed"' in fragment
     assert 'data-cache-status="unavailable"' in fragment
+    assert ">refreshed<" not in fragment  # an internal cache state, never a word on the page
     assert 'width="150"' in fragment  # the biggest number fills the bar
     # The Product Hunt post waits for the person: it is not "pending".
     assert "2 published · 1 failed · 1 for you to post" in fragment

@@ -17,6 +17,8 @@ from webhooks import services as webhook_services
 
 PASSWORD = "browser-pass-123"
 WIDTHS = {"desktop": 1280, "phone": 390}
+PLATFORMS = ["twitter", "linkedin", "reddit", "facebook", "instagram", "tiktok", "producthunt"]
+PLATFORMS += ["hackernews"]
 LONG_POST = " ".join(["Shipping notes nobody reads are a tax on every release."] * 8)
 
 pytestmark = BROWSER_TESTS
@@ -42,7 +44,7 @@ def account(db, dns):
             "Acme Changelog turns merged pull requests into a public changelog your users "
             "actually read. It groups changes by feature and writes a summary per release."
         ),
-        platforms=["twitter", "linkedin", "reddit", "facebook", "instagram", "producthunt"],
+        platforms=PLATFORMS,
     )
     developer_services.create_api_key(
         owner=person, granter=person, name="Deploy bot with a long name", scopes=["read", "write"]
@@ -134,6 +136,32 @@ def test_launch_list_and_editor_fit(live_server, account, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_every_platforms_preview_is_drawn_with_its_count(live_server, account, width):
+    _, launch = account
+    with browser_at(width) as page:
+        log_in(page, live_server)
+        page.goto(f"{live_server.url}/launches/{launch.pk}/")
+        for tab in page.get_by_role("tab").all():
+            tab.click()
+            card = page.locator("[role=tabpanel]:not([hidden]) .post-preview")
+            card.scroll_into_view_if_needed()
+            box = card.bounding_box()
+            # a card whose content is all absolutely placed (TikTok's frame) once drew 0 x 0
+            assert box["width"] >= 200, (tab.inner_text(), box)
+            assert box["height"] >= 100, (tab.inner_text(), box)
+            assert_on_screen(page, card)
+        page.get_by_role("tab", name="Instagram").click()
+        instagram = page.get_by_label("Preview on Instagram")
+        missing = instagram.get_by_text("Instagram needs an image or video to post.")
+        assert_on_screen(page, missing)  # said in words where the picture goes
+        assert_on_screen(page, instagram.get_by_role("link", name="Add media"))
+        instagram.screenshot(path=f"/tmp/dropspace-responsive-instagram-preview-{width}.png")
+        page.get_by_role("tab", name="TikTok").click()
+        tiktok = page.get_by_label("Preview on TikTok")
+        assert_on_screen(page, tiktok.locator(".pp-count"))
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_settings_tables_fit(live_server, account, width):
     with browser_at(width) as page:
         log_in(page, live_server)
@@ -156,6 +184,19 @@ def test_settings_tables_fit(live_server, account, width):
         }.items():
             page.goto(f"{live_server.url}{path}")
             assert_fits(page, name, width)
+
+        # the guide is a real button under the intro on a phone, not floating text
+        page.goto(f"{live_server.url}/webhooks/")
+        guide = page.get_by_role("link", name="Webhook guide")
+        assert_on_screen(page, guide)
+        intro = page.locator(".page-header p").bounding_box()
+        assert guide.bounding_box()["y"] >= intro["y"] + intro["height"] or width > 640
+
+        # a connected account's name keeps a readable width (it was squeezed to one word)
+        page.goto(f"{live_server.url}/connections/")
+        name = page.locator(".connection-row .grow").first
+        assert name.bounding_box()["width"] >= 200
+        assert_on_screen(page, page.get_by_role("button", name="Disconnect pat_ships"))
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())

@@ -23,7 +23,8 @@ def test_a_published_launchs_editor_offers_no_thread_tools(logged_in_client, use
         platform_contents={"twitter": {"thread": ["one", "two"], "generated_by": "offline"}},
     )
     page = logged_in_client.get(f"/launches/{launch.pk}/").content.decode()
-    for tool in ("Add tweet", "Remove tweet", "Move tweet up", "Regenerate", ">Save<"):
+    read_only = ("Add tweet", "Remove tweet", "Move tweet up", "Regenerate", ">Save<")
+    for tool in (*read_only, "Up to 6 tweets", "when content is regenerated"):  # and no help
         assert tool not in page, tool
     assert page.count('name="twitter-thread" rows="4"') == 2
     assert "readonly" in page
@@ -31,6 +32,7 @@ def test_a_published_launchs_editor_offers_no_thread_tools(logged_in_client, use
     page = logged_in_client.get(f"/launches/{draft.pk}/").content.decode()
     assert "Add tweet" in page
     assert "Remove tweet" in page
+    assert "Up to 6 tweets" in page
 
 
 def test_sandbox_view_post_opens_the_sandbox_post_page(

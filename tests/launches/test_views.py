@@ -1,5 +1,7 @@
 """The dashboard pages, through the client (full pages and htmx fragments)."""
 
+import re
+
 import pytest
 
 from launches.models import Launch
@@ -54,6 +56,15 @@ def test_create_page_and_create(logged_in_client, user):
     assert response.status_code == 302
     assert response["Location"] == f"/launches/{launch.pk}/"
     assert launch.platform_contents["hackernews"]["generated_by"] == "offline"
+
+
+def test_the_platform_choices_carry_each_platforms_logo(logged_in_client):
+    page = logged_in_client.get("/launches/new").content.decode()
+    label = re.search(r'<label for="id_platforms_3">.*?</label>', page, re.S).group(0)
+    assert 'value="facebook"' in label
+    assert 'class="platform-logo platform-logo-facebook"' in label
+    assert 'aria-hidden="true"' in label  # the name beside it is what is read
+    assert label.endswith("Facebook</label>")
 
 
 def test_create_errors_show_next_to_fields(logged_in_client, user):

@@ -548,6 +548,9 @@ def test_each_platform_gets_its_shape_and_a_sensible_length():
     assert reddit["subreddits"][0]["content"].startswith("Hi r/webdev,")
     assert "?" in reddit["content"]  # it asks for feedback
     assert contents["producthunt"]["title"] == "Release notes on autopilot"
+    # the page's "Acme Changelog - release notes on autopilot" is a tagline, not a sentence
+    for platform in ("twitter", "linkedin", "facebook", "substack", "reddit", "instagram"):
+        assert "Acme Changelog - release" not in "\n".join(texts_of(contents[platform]))
     assert 300 <= len(contents["producthunt"]["content"]) <= 500
     assert contents["hackernews"]["title"] == "Show HN: Acme Changelog - release notes on autopilot"
     assert 150 <= len(contents["facebook"]["content"]) <= 600
@@ -640,3 +643,185 @@ def test_a_lowercase_voice_gets_lowercase_lines():
     voice = Voice(name="v", style={"overall": {"capitalisation": "mostly lowercase"}})
     content = offline.write(changelog_brief(voice=voice)).contents["linkedin"]["content"]
     assert content[0].islower()
+
+
+# --- offline writer: captions with hashtags that fill their length, short Reddit titles -------
+
+CAPTIONS = ("instagram", "tiktok")
+WORDS = [
+    "invoices",
+    "payments",
+    "teams",
+    "notes",
+    "customers",
+    "release",
+    "pull",
+    "requests",
+    "budget",
+    "couples",
+    "bank",
+    "shared",
+    "expenses",
+    "balance",
+    "monthly",
+    "encrypted",
+    "countries",
+    "writers",
+    "notebook",
+    "drafts",
+    "ideas",
+    "pages",
+    "feeds",
+    "digest",
+    "github",
+    "merged",
+    "entries",
+    "features",
+    "fixes",
+    "labels",
+    "categories",
+    "click",
+]
+plain_sentence = st.lists(st.sampled_from(WORDS), min_size=10, max_size=18, unique=True).map(
+    lambda words: " ".join(words).capitalize() + "."
+)
+
+
+def hashtags_in(content: str) -> list[str]:
+    return re.findall(r"#\w+", content)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=text.map(lambda s: s[:200]),
+    description=text,
+    page=st.text(max_size=3000),
+    hashtags_per_post=st.one_of(st.none(), st.floats(0, 40)),
+    variant=st.integers(0, 20),
+)
+@example(  # once a caption of 29 characters: "It's launch day. Link in bio." and no tag
+    title="Demo", description="It is a demo.", page="", hashtags_per_post=None, variant=0
+)
+@example(title="0", description="#0", page="", hashtags_per_post=0.0, variant=0)  # lead twice
+def test_captions_carry_hashtags_unless_the_voice_never_uses_them(
+    title, description, page, hashtags_per_post, variant
+):
+    style = {} if hashtags_per_post is None else {"hashtags_per_post": hashtags_per_post}
+    brief = writer.Brief(
+        title=title,
+        description=description,
+        platforms=CAPTIONS,
+        product_text=page,
+        voice=Voice(name="v", style={"overall": style}) if style else None,
+        variant=variant,
+    )
+    contents = offline.write(brief).contents
+    never = hashtags_per_post is not None and round(hashtags_per_post) == 0
+    theirs = set(hashtags_in(f"{title} {description} {page}"))  # a person's own "#0" is text
+    for platform in CAPTIONS:
+        content = contents[platform]["content"]
+        ours = [tag for tag in hashtags_in(content) if tag not in theirs]
+        assert (ours == []) == never, (platform, content)
+        lead = offline.material_of(brief).lead
+        assert not lead or content.count(lead) == 1, (platform, content)  # said once
+
+
+@hsettings(max_examples=30, deadline=None)
+@given(
+    sentences=st.lists(plain_sentence, min_size=25, max_size=30, unique=True),
+    variant=st.integers(0, 20),
+)
+def test_captions_fill_a_sensible_share_of_their_length(sentences, variant):
+    """Given enough to say, a caption without a persona says most of its usual length (the
+    norm), not one line; and a one-line description still makes a caption of 150 or more."""
+    from launches.writer.offline.habits import NORMS
+
+    brief = writer.Brief(
+        title="Acme",
+        description=" ".join(sentences),
+        platforms=CAPTIONS,
+        variant=variant,
+    )
+    contents = offline.write(brief).contents
+    for platform in CAPTIONS:
+        content = contents[platform]["content"]
+        assert len(content) >= 0.6 * NORMS[platform].target, (platform, len(content), content)
+    short = offline.write(writer.Brief(title="Acme", description=sentences[0], platforms=CAPTIONS))
+    for platform in CAPTIONS:
+        assert len(short.contents[platform]["content"]) >= 150, short.contents[platform]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        LONG_DESCRIPTION,
+        "Acme Changelog turns pull requests into a changelog people read.",
+        "A notebook app for writers.",
+        "Pocket Budget is a budgeting app for couples who share some expenses but not all. You "
+        "each connect your own bank, choose which transactions are shared, and the app keeps a "
+        "running balance of who owes whom.",
+    ],
+)
+def test_tiktok_and_instagram_captions_for_real_descriptions(description):
+    brief = changelog_brief(description=description, product_text="")
+    contents = offline.write(brief).contents
+    for platform in CAPTIONS:
+        content = contents[platform]["content"]
+        assert len(hashtags_in(content)) >= 5, (platform, content)
+        assert len(content) >= 150, (platform, content)
+        assert offline_text.sentences(description)[0] in content  # the point, whole
+        assert "comments" in content  # asks for comments, as captions do
+        assert "#AcmeChangelog" in hashtags_in(content)
+        assert "#Acme" not in hashtags_in(content)  # the name's short word says nothing alone
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=text.map(lambda s: s[:200]),
+    description=text,
+    page=st.text(max_size=3000),
+    variant=st.integers(0, 20),
+)
+@example(
+    title="Acme Changelog", description=LONG_DESCRIPTION, page=PAGE, variant=1
+)  # once "I built Acme Changelog: Connect a GitHub repository and every merged…" (144)
+def test_reddit_titles_are_short_and_never_a_cut_sentence(title, description, page, variant):
+    from launches.writer.offline.platforms import REDDIT_TITLE_TARGET
+
+    brief = writer.Brief(
+        title=title,
+        description=description,
+        platforms=("reddit",),
+        product_text=page,
+        existing={"reddit": {"subreddits": SUBREDDITS}},
+        variant=variant,
+    )
+    written = offline.write(brief)
+    entry = written.contents["reddit"]
+    titles = [entry["title"], *(s["title"] for s in entry["subreddits"])]
+    given_text = f"{title} {description} {page}"
+    for title_ in titles:
+        assert 0 < len(title_) <= REDDIT_TITLE_TARGET, title_
+        assert not any(e in title_ for e in offline.EMOJI if e not in given_text), title_
+    assert_reads_whole(brief, written)
+
+
+def test_reddit_titles_say_the_lead_the_way_redditors_do():
+    def titles(description):
+        brief = changelog_brief(description=description, product_text="", platforms=("reddit",))
+        entry = offline.write(brief).contents["reddit"]
+        return [s["title"] for s in entry["subreddits"]]
+
+    assert titles("A notebook app for writers. Drafts sync everywhere.") == [
+        "I built a notebook app for writers",
+        "I built Acme Changelog, a notebook app for writers",
+        "Acme Changelog: a notebook app for writers",
+    ]
+    long_lead = titles(
+        "Acme Changelog is a tool for teams who ship every day and want release notes their "
+        "customers read without anyone spending a Friday afternoon on them. More here."
+    )
+    assert long_lead[0] == (  # the lead up to "without…": one whole idea in 87 characters
+        "I built a tool for teams who ship every day and want release notes their customers read"
+    )
+    assert all(len(t) <= 100 for t in long_lead)

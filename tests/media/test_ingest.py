@@ -207,7 +207,7 @@ def test_public_base_url_serves_from_the_store(user, settings):
     assert file_url(asset) == f"https://cdn.example.com/media/{asset.storage_name}"
 
 
-def test_delete_only_when_unused(user):
+def test_delete_only_when_unused(user, django_capture_on_commit_callbacks):
     from launches.models import Launch
     from media.models import LaunchMedia
 
@@ -217,6 +217,39 @@ def test_delete_only_when_unused(user):
     with pytest.raises(ApiError) as error:
         services.delete_asset(asset=asset)
     assert error.value.code.name == "SERVER_009"
+    assert stored_names()
     launch.delete()
-    services.delete_asset(asset=asset)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_asset(asset=asset)
     assert not MediaAsset.objects.exists()
+    assert stored_names() == []
+
+
+def test_deleting_a_whole_account_deletes_its_media_files(user, django_capture_on_commit_callbacks):
+    """The user's rows cascade (no service runs); the files, a video's poster too, go along."""
+    video = services.ingest_base64(owner=user, data=b64(video_bytes()))
+    services.ingest_base64(owner=user, data=b64(image_bytes()))
+    assert video.poster_name
+    assert media_storage().exists(video.poster_name)
+    assert len(stored_names()) >= 2
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+    assert not MediaAsset.objects.exists()
+    assert stored_names() == []
+    assert not media_storage().exists(video.poster_name)
+
+
+def test_a_deletion_that_rolls_back_keeps_the_files(user):
+    from django.db import transaction
+
+    asset = services.ingest_base64(owner=user, data=b64(image_bytes()))
+
+    def delete_then_fail():
+        with transaction.atomic():
+            user.delete()
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        delete_then_fail()
+    assert MediaAsset.objects.filter(pk=asset.pk).exists()
+    assert media_storage().exists(asset.storage_name)

@@ -164,3 +164,17 @@ def test_delete(logged_in_client, persona, htmx):
         assert response.headers["HX-Redirect"] == reverse("personas:list")
     else:
         assert response.url == reverse("personas:list")
+
+
+def test_the_analysis_state_is_said_in_words(logged_in_client, persona):
+    """A persona never analysed says so ("Idle" told nobody anything); the others read as
+    what happened."""
+    assert persona.build_status == "idle"
+    for url in (reverse("personas:list"), detail_url(persona)):
+        page = logged_in_client.get(url).content.decode()
+        assert ">Not analysed yet</span>" in page
+        assert ">Idle<" not in page
+    for status, words in (("complete", "Analysed"), ("error", "Analysis failed")):
+        Persona.objects.filter(pk=persona.pk).update(build_status=status)
+        page = logged_in_client.get(reverse("personas:list")).content.decode()
+        assert f">{words}</span>" in page

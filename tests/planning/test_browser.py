@@ -65,7 +65,8 @@ def test_calendar_navigation_by_buttons_and_keyboard(live_server, person):
 
         page.get_by_role("link", name="Next month").click()  # the "next" arrow button
         expect(page.locator("#cal-title")).to_have_text(when.strftime("%B %Y"))
-        expect(page.get_by_text("Spring sale")).to_be_visible()
+        expect(page.locator("table.cal").get_by_text("Spring sale")).to_be_visible()
+        expect(page.locator(".cal-agenda")).to_be_hidden()  # the list is the phone's view
         assert "date=" in page.url  # pushed into the history
 
         page.locator("td.cal-slot[tabindex='0']").focus()  # Tab lands on one day
@@ -97,6 +98,20 @@ def test_calendar_navigation_by_buttons_and_keyboard(live_server, person):
         log_in(page, live_server)
         page.goto(f"{live_server.url}/calendar/?date={when.date().isoformat()}")
         page.screenshot(path="/tmp/dropspace-planning-calendar-390.png", full_page=True)
+        # A phone gets the month as a list of its days with launches, each named and timed,
+        # instead of a grid of unlabelled coloured bars.
+        expect(page.locator("table.cal-month")).to_be_hidden()
+        day = page.locator(".cal-agenda .list-day")
+        expect(day).to_have_count(1)
+        expect(day.get_by_role("heading")).to_have_text(when.strftime("%A, %B %-d"))
+        entry = day.get_by_role("link", name=re.compile("Spring sale"))
+        expect(entry).to_be_visible()
+        expect(entry).to_contain_text(when.strftime("%H:%M"))
+        expect(entry).to_contain_text("scheduled")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.get_by_role("link", name="Previous month").click()  # this month: today, empty
+        expect(page.locator(".cal-agenda")).to_contain_text("Nothing planned today")
+        page.screenshot(path="/tmp/dropspace-planning-calendar-390-today.png", full_page=True)
         page.goto(f"{live_server.url}/calendar/list?date={when.date().replace(day=1).isoformat()}")
         expect(page.get_by_text("Spring sale")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-planning-list-390.png", full_page=True)
@@ -109,7 +124,7 @@ def test_drag_a_launch_to_reschedule_it(live_server, person):
         log_in(page, live_server)
         page.goto(f"{live_server.url}/calendar/?date={when.date().isoformat()}")
         target = page.locator(f'td[data-day="{when.date().replace(day=13).isoformat()}"]')
-        page.get_by_text("Drag me").drag_to(target)
+        page.locator("table.cal").get_by_text("Drag me").drag_to(target)
         expect(page.get_by_text("Drag me now publishes")).to_be_visible()
         expect(target.get_by_text("Drag me")).to_be_visible()
         page.screenshot(path="/tmp/dropspace-planning-dragged.png", full_page=True)

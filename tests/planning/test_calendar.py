@@ -1,6 +1,7 @@
 """The calendar pages: month and week grids in the person's timezone, moving a launch with
 htmx through the editor's rules, planning a launch on an empty day, the list view."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -185,7 +186,27 @@ def test_calendar_queries_do_not_grow_with_launches(
         scheduled(user, datetime(2030, 3, day, 9, 0, tzinfo=UTC))
     with django_assert_max_num_queries(6):
         html = logged_in_client.get("/calendar/?date=2030-03-01").content.decode()
-    assert html.count('class="cal-entry') == Launch.objects.count() == 14
+    # Each launch once in the grid and once in the phone's list of days.
+    assert html.count('class="cal-entry') == 2 * Launch.objects.count() == 28
+
+
+def test_the_month_as_a_list_names_each_launch_on_its_day(logged_in_client, user):
+    """What a phone shows: the month's days with launches (and today), each launch named,
+    timed and with its status in words; a month with none says so."""
+    scheduled(user, datetime(2030, 3, 16, 9, 0, tzinfo=UTC), name="Saturday launch")
+    scheduled(user, datetime(2030, 4, 1, 9, 0, tzinfo=UTC), name="Next month")
+    html = logged_in_client.get("/calendar/?date=2030-03-01").content.decode()
+    agenda = html.split('class="cal-agenda"')[1].split("</section>\n</section>")[0]
+    days = [d.strip() for d in re.findall(r"<h3 id=\"agenda-\d+\">([^<]+)", agenda)]
+    assert days == ["Thursday, March 14", "Saturday, March 16"]  # today, then the launch
+    assert "Nothing planned today" in agenda
+    saturday = agenda.split("Saturday, March 16")[1]
+    assert "Saturday launch" in saturday
+    assert "09:00" in saturday
+    assert "scheduled" in saturday
+    assert "Next month" not in agenda  # April 1 pads the grid but is not March
+    empty = logged_in_client.get("/calendar/?date=2030-05-01").content.decode()
+    assert "Nothing planned in May." in empty
 
 
 def test_a_past_day_offers_no_new_launch(logged_in_client):

@@ -125,7 +125,7 @@ def _page_json(child: SandboxAccount) -> dict:
             "id": child.entity_id,
             "username": child.username,
             "name": child.display_name,
-            "profile_picture_url": "",
+            "profile_picture_url": services.picture_url(child),
         }
         return {
             "id": f"page-{child.entity_id}",
@@ -138,7 +138,7 @@ def _page_json(child: SandboxAccount) -> dict:
         "name": child.display_name,
         "access_token": page_token.access_token,
         "tasks": ["CREATE_CONTENT", "MANAGE"],
-        "picture": {"data": {"url": ""}},
+        "picture": {"data": {"url": services.picture_url(child)}},
     }
 
 

@@ -96,7 +96,7 @@ def userinfo(request):
         {
             "sub": account.entity_id,
             "name": account.display_name,
-            "picture": "",
+            "picture": services.picture_url(account),
             "email_verified": True,
         }
     )
@@ -122,11 +122,37 @@ def organization(request, org_id):
     org = request.sandbox_token.account.children.filter(entity_id=org_id).first()
     if org is None:
         return errors.not_found()
+    logo = services.picture_url(org)
     return JsonResponse(
         {
             "id": int(org_id) if org_id.isdigit() else org_id,
             "localizedName": org.display_name,
             "vanityName": org.username,
+            # As LinkedIn answers the ``original~:playableStreams`` projection: the image URN
+            # and its renditions, each with its size and a download URL.
+            "logoV2": {
+                "original": f"urn:li:image:{org.entity_id}",
+                "original~": {
+                    "elements": [
+                        {
+                            "authorizationMethod": "PUBLIC",
+                            "data": {
+                                "com.linkedin.digitalmedia.mediaartifact.StillImage": {
+                                    "storageSize": {"width": 200, "height": 200},
+                                    "mediaType": "image/png",
+                                }
+                            },
+                            "identifiers": [
+                                {
+                                    "identifier": logo,
+                                    "identifierType": "EXTERNAL_URL",
+                                    "mediaType": "image/png",
+                                }
+                            ],
+                        }
+                    ]
+                },
+            },
         }
     )
 

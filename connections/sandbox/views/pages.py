@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from connections.sandbox import selectors, services
-from connections.sandbox.models import SandboxFault, SandboxMedia, SandboxPost
+from connections.sandbox.models import SandboxAccount, SandboxFault, SandboxMedia, SandboxPost
 from connections.sandbox.views.common import sandbox_only
 from media.storage import media_storage
 
@@ -100,3 +100,12 @@ def media_file(request, pk):
         media_storage().open(media.storage_name, "rb"),
         content_type=media.content_type or "application/octet-stream",
     )
+
+
+@sandbox_only
+def picture(request, account_id):
+    """An account's profile picture, public like a platform CDN's (the app fetches it)."""
+    account = get_object_or_404(SandboxAccount, pk=account_id)
+    response = HttpResponse(services.draw_picture(account), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -82,7 +82,13 @@ def revoke_token(request):
 @api(errors)
 def me(request):
     account = request.sandbox_token.account
-    return JsonResponse({"name": account.username, "id": account.entity_id, "icon_img": ""})
+    return JsonResponse(
+        {
+            "name": account.username,
+            "id": account.entity_id,
+            "icon_img": services.picture_url(account),
+        }
+    )
 
 
 def _permalink(post: SandboxPost) -> str:

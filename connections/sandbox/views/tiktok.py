@@ -90,7 +90,7 @@ def user_info(request):
     user = {
         "open_id": account.entity_id,
         "union_id": account.entity_id,
-        "avatar_url": "",
+        "avatar_url": services.picture_url(account),
         "display_name": account.display_name,
         "username": account.username,
     }

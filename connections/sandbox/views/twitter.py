@@ -105,7 +105,7 @@ def me(request):
                 "id": account.entity_id,
                 "username": account.username,
                 "name": account.display_name,
-                "profile_image_url": "",
+                "profile_image_url": services.picture_url(account),
             }
         }
     )

@@ -83,6 +83,15 @@
     field.setAttribute("aria-invalid", used > limit ? "true" : "false");
   }
 
+  // The preview's count, worded as the char_count tag words it.
+  function showCount(badge, used) {
+    if (!badge) return;
+    var limit = parseInt(badge.dataset.limit, 10);
+    var over = used > limit;
+    badge.textContent = used + " / " + limit + (over ? " · " + (used - limit) + " over the limit" : "");
+    badge.classList.toggle("is-over", over);
+  }
+
   // The same fold as the fold_text tag: cut at the last whole word, the rest behind "see more".
   function foldInto(target, text, fold) {
     target.textContent = "";
@@ -124,12 +133,14 @@
       root.querySelectorAll('textarea[name="twitter-thread"]').forEach(function (tweet) {
         var row = model.cloneNode(true);
         row.querySelector(".pp-text").textContent = tweet.value;
+        showCount(row.querySelector(".pp-count"), tweetLength(tweet.value));
         target.appendChild(row);
       });
     } else {
       var card = target.closest(".post-preview");
       var fold = card && target.classList.contains("pp-body") ? parseInt(card.dataset.fold, 10) : 0;
       foldInto(target, field.value, fold || 0);
+      showCount(root.querySelector('[data-count-of="' + key + '"]'), count(field));
     }
   }
 

@@ -12,7 +12,7 @@ from launches.writer import Brief, Written, output
 from launches.writer.offline import platforms
 from launches.writer.offline.habits import EMOJI, habits_for
 from launches.writer.offline.platforms import Material
-from launches.writer.offline.text import WORD_KEYWORD, clean, sentences, tokens
+from launches.writer.offline.text import WORD_KEYWORD, bare, clean, sentences, tokens
 
 __all__ = ["EMOJI", "write"]
 
@@ -26,6 +26,10 @@ _STOPWORDS = (
     "its not but all any out get got how why who use using used make makes made new now one"
 )
 STOPWORDS = frozenset(_STOPWORDS.split())
+TELLING_NAME_WORD = 7  # letters: a name's word this long is a tag of its own (#Changelog)
+# Tags any launch may carry, after the product's own words: a caption whose product words are
+# few (a one-line description) still gets the hashtags Instagram and TikTok captions are read by.
+LAUNCH_TAGS = ("LaunchDay", "NewProduct", "MadeThis", "BuildInPublic", "Startup", "SmallBusiness")
 
 
 def write(brief: Brief) -> Written:
@@ -63,13 +67,17 @@ def material_of(brief: Brief) -> Material:
         for s in sentences(brief.product_text)
         if len(tokens(s)) >= PAGE_SENTENCE_WORDS and tuple(tokens(s)) not in known
     ]
+    name = " ".join(clean(brief.title).split()) or platforms.LINES["no_name"][0]
+    page = list(dict.fromkeys(page))
+    taglines = [s for s in page if platforms.without_name(bare(s), name) != bare(s)]
     return Material(
-        name=" ".join(clean(brief.title).split()) or platforms.LINES["no_name"][0],
+        name=name,
         summary=tuple(summary),
-        page=tuple(dict.fromkeys(page))[:PAGE_SENTENCES],
+        page=tuple(s for s in page if s not in taglines)[:PAGE_SENTENCES],
         url=brief.product_url,
         keywords=tuple(keywords(brief, 30)),
         variant=brief.variant,
+        taglines=tuple(taglines),
     )
 
 
@@ -77,11 +85,18 @@ def keywords(brief: Brief, count: int) -> list[str]:
     """Hashtag words: the product's name, its words, then the words the description and page
     use more than once, then long words (short common verbs make poor hashtags)."""
     title_words = {w.lower() for w in WORD_KEYWORD.findall(brief.title)}
+    # #PocketBudget says the name; #Pocket and #Budget on their own say little.
+    untold = (
+        {w for w in title_words if len(w) < TELLING_NAME_WORD} if len(title_words) > 1 else set()
+    )
+    title_words -= untold
     words = WORD_KEYWORD.findall(f"{brief.title} {brief.description} {brief.product_text}")
     frequency: dict[str, int] = {}
     spelling: dict[str, str] = {}
     for word in words:
         key = word.lower()
+        if key in untold:
+            continue
         if (key not in STOPWORDS and len(key) > 4) or key in title_words:
             frequency[key] = frequency.get(key, 0) + 1
             spelling.setdefault(key, word[:1].upper() + word[1:])
@@ -90,4 +105,6 @@ def keywords(brief: Brief, count: int) -> list[str]:
     name_tag = "".join(w[:1].upper() + w[1:] for w in WORD_KEYWORD.findall(brief.title))[:40]
     tags = [name_tag] if name_tag else []
     tags += [spelling[key] for key in ranked if key != name_tag.lower()]
+    taken = {tag.lower() for tag in tags}
+    tags += [tag for tag in LAUNCH_TAGS if tag.lower() not in taken]
     return tags[:count]

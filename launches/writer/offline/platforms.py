@@ -53,8 +53,26 @@ LINES: dict[str, tuple[str, ...]] = {
         "Would you use this? Honest feedback is very welcome.",
     ),
     "reddit_link": ("If you want to try it: {url}", "Link, if you want to poke at it: {url}"),
-    "reddit_title": ("I built {name}: {what}", "{name}: {what}", "I made {name} - {what}"),
+    # Reddit titles by what the lead says: "Acme is a budgeting app…" (a noun), "Acme turns
+    # invoices into payments" (a verb), anything else (a phrase).
+    "reddit_title_noun": ("I built {what}", "I built {name}, {what}", "{name}: {what}"),
+    "reddit_title_verb": (
+        "{name} {what}",
+        "I built {name}: it {what}",
+        "I made something that {what}",
+    ),
+    "reddit_title": ("{name}: {what}", "I built {name}: {what}", "I made {name} - {what}"),
     "bio": ("Link in bio.", "Find it through the link in bio.", "The link is in my bio."),
+    "comments_ask": (
+        "What would you use it for? Tell me in the comments.",
+        "Would you use this? Tell me in the comments.",
+        "Questions? Ask me in the comments.",
+    ),
+    "comments_plain": (
+        "Tell me in the comments what you would use it for.",
+        "Questions are welcome in the comments.",
+        "I read every comment.",
+    ),
     "tiktok_hook": ("POV: you just found {name}.", "Wait until you see {name}.", "This is {name}."),
     "fb_hook": ("{name} is here.", "Big day: {name} is live.", "Say hello to {name}."),
     "ph_hi": (
@@ -83,6 +101,16 @@ TECH_SUBREDDITS = re.compile(
     re.IGNORECASE,
 )
 STORY_SUBREDDITS = re.compile(r"startup|entrepreneur|saas|smallbusiness|founder", re.IGNORECASE)
+# Reddit allows 300 characters; titles people upvote say the point in far fewer.
+REDDIT_TITLE_TARGET = 100
+# Where a title may end early and still say a whole idea: before a word that starts a clause
+# or an add-on ("A budgeting app for couples | who share some expenses but not all").
+SOFT_SEAM = re.compile(
+    r"\s+(?=(?:who|that|which|but|so|without|because|while|and|with|in|by|for|from)\b)",
+    re.IGNORECASE,
+)
+ARTICLE = re.compile(r"^(?:A|An|The)\b")
+IS_A = re.compile(r"^(?:is|is now)\s+(?P<noun>(?:a|an|the|your)\b.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,6 +123,9 @@ class Material:
     url: str
     keywords: tuple[str, ...]
     variant: int
+    # The page's own "Acme - release notes on autopilot" lines: a title or tagline, never
+    # a sentence of a post (they read as a heading dropped into the middle of the text).
+    taglines: tuple[str, ...] = ()
 
     @property
     def lead(self) -> str:
@@ -288,26 +319,38 @@ def _place(tweets: list[Draft], piece: str, per_tweet: int, room: int) -> bool:
 
 def instagram(m: Material, h: Habits) -> dict:
     """The point in the first line, short paragraphs, the bio link, a block of hashtags."""
-    draft = Draft("instagram", h.joiner, rules.RULES["instagram"].content_max, per_paragraph=1)
-    tags = hashtags(m, h)
-    budget = max(h.target - length("instagram", tags) - 30, 0)
     first = with_emoji(m.lead, h.emoji_at(0)) if m.lead else hook(m, h, "hook", "")
-    draft.add(first)
-    draft.add_all([*m.summary[1:], *m.page[:2]], limit=budget)
-    draft.add(with_emoji(h.say(m.line("bio")), "".join(h.emoji[1:])))
-    draft.add(tags)
-    return {"content": draft.result()}
+    return {"content": caption(m, h, "instagram", first, [*m.summary[1:], *m.page[:3]])}
 
 
 def tiktok(m: Material, h: Habits) -> dict:
-    draft = Draft("tiktok", h.joiner, rules.RULES["tiktok"].content_max, per_paragraph=1)
-    tags = hashtags(m, h)
-    budget = max(h.target - length("tiktok", tags) - 30, 0)
-    draft.add(with_emoji(hook(m, h, "tiktok_hook", m.lead), h.emoji_at(0)))
-    draft.add_all(m.summary[:3], limit=budget)
-    draft.add(with_emoji(h.say(m.line("bio")), "".join(h.emoji[1:])))
-    draft.add(tags)
-    return {"content": draft.result()}
+    """A hook line, what it does, a question for the comments, the bio link, hashtags."""
+    first = with_emoji(hook(m, h, "tiktok_hook", m.lead), h.emoji_at(0))
+    return {"content": caption(m, h, "tiktok", first, [*m.summary[1:], *m.page[:3]])}
+
+
+def caption(m: Material, h: Habits, platform: str, first: str, more) -> str:
+    """A caption that says the lead whatever the voice's length (the point is never left out)
+    and fills the voice's length with more whole sentences before the closing lines."""
+    limit = rules.RULES[platform].content_max
+    draft = Draft(platform, h.joiner, limit, per_paragraph=1)
+    closing = [
+        comments_ask(m, h),
+        with_emoji(h.say(m.line("bio")), "".join(h.emoji[1:])),
+        hashtags(m, h),
+    ]
+    reserve = sum(length(platform, part) + len(h.joiner) for part in closing if part)
+    draft.add(first, limit=limit - reserve)  # room is kept for the closing lines and tags
+    if m.lead not in first:  # Instagram's first line is the lead itself
+        draft.add(m.lead, limit=limit - reserve)
+    draft.add_all(more, limit=max(h.target - reserve, 0))
+    for part in closing:
+        draft.add(part)
+    return draft.result()
+
+
+def comments_ask(m: Material, h: Habits) -> str:
+    return h.say(m.line("comments_ask" if h.questions else "comments_plain"))
 
 
 def reddit(m: Material, h: Habits, subreddits: list[dict]) -> dict:
@@ -327,21 +370,61 @@ def reddit(m: Material, h: Habits, subreddits: list[dict]) -> dict:
 
 
 def reddit_titles(m: Material) -> list[str]:
-    """Title wordings that fit, best first (each subreddit gets the next one: Reddit frowns
-    on the same title posted everywhere)."""
-    limit = rules.RULES["reddit"].title_max
+    """Title wordings of the lead within ``REDDIT_TITLE_TARGET``, best first (each subreddit
+    gets the next one: Reddit frowns on the same title posted everywhere). Each wording takes
+    the longest whole phrase of the lead that fits, so a title is never a cut sentence."""
+    kind, what = value_of(m)
+    key = {"noun": "reddit_title_noun", "verb": "reddit_title_verb"}.get(kind, "reddit_title")
     candidates = []
-    for what in [bare(s) for s in m.summary[:2]]:
-        if _starts_with(what, m.name):
-            candidates.append(what)  # "Acme turns…" already names it
-        else:
-            candidates += m.lines("reddit_title", what=what)
-    candidates += [f"I built {m.name}", *[bare(s) for s in m.summary], *LINES["fallback"]]
+    for index in range(len(LINES[key])):
+        for phrase in shorter(what) if what else []:
+            title = m.line(key, index, what=phrase)
+            if fits("", title, REDDIT_TITLE_TARGET) and not _stutters_within(title):
+                candidates.append(title)
+                break
+    candidates += [f"I built {m.name}", *LINES["fallback"]]
     return [
         c
         for c in dict.fromkeys(candidates)
-        if fits("", c, limit) and tokens(c) and not _stutters_within(c)
+        if fits("", c, REDDIT_TITLE_TARGET) and tokens(c) and not _stutters_within(c)
     ] or list(LINES["fallback"])
+
+
+def value_of(m: Material) -> tuple[str, str]:
+    """What the lead says the product is or does, without the name: ("noun", "a budgeting app
+    for couples") from "Acme is a budgeting app for couples" or "A budgeting app…", ("verb",
+    "turns invoices into payments") from "Acme turns invoices into payments", ("phrase", the
+    lead or what follows "Acme - ") otherwise."""
+    lead = bare(m.lead)
+    if not lead:
+        return "", ""
+    if _starts_with(lead, m.name):
+        dashed = without_name(lead, m.name, capitalize=False)
+        if dashed != lead:
+            return "phrase", dashed
+        rest = without_name(lead, m.name, capitalize=False, verb=True)
+        noun = IS_A.match(rest)
+        if noun:
+            return "noun", lower_article(noun["noun"])
+        if rest != lead:
+            return "verb", rest
+        return "phrase", lead
+    if ARTICLE.match(lead):
+        return "noun", lower_article(lead)
+    return "phrase", lead
+
+
+def shorter(phrase: str) -> list[str]:
+    """The phrase, then its whole-word beginnings that end before a joining word, longest first
+    and of three words at least: titles that must be short still say one whole idea."""
+    cuts = [match.start() for match in SOFT_SEAM.finditer(phrase)]
+    beginnings = [phrase[:cut].rstrip(",;:- ") for cut in reversed(cuts)]
+    return [phrase, *(b for b in beginnings if len(b.split()) >= 3)]
+
+
+def lower_article(phrase: str) -> str:
+    """ "A notebook app" as it reads after a comma or dash: "a notebook app"."""
+    return phrase[:1].lower() + phrase[1:] if ARTICLE.match(phrase) else phrase
 
 
 def reddit_body(m: Material, h: Habits, sub: str, salt: int = 0) -> str:
@@ -393,15 +476,23 @@ def _tagline(m: Material) -> str:
     """The core value in at most 60 characters: a whole sentence or clause, never cut, and
     without the name (Product Hunt shows it right above)."""
     limit = rules.RULES["producthunt"].title_max
-    sentences_ = [*m.summary, *m.page]
+    sentences_ = [*m.summary, *m.taglines, *m.page]
     named = [without_name(bare(s), m.name, verb=True) for s in sentences_]
     taglines = [short for short, s in zip(named, sentences_, strict=True) if short != bare(s)]
     whole = [bare(s) for short, s in zip(named, sentences_, strict=True) if short == bare(s)]
     clauses_ = phrases(sentences_)[len(sentences_) :]
-    strong = [c for c in dict.fromkeys([*taglines, *whole]) if tokens(c) and fits("", c, limit)]
+    kind, what = value_of(m)
+    value = [capitalized(p) for p in shorter(what)] if kind in ("noun", "verb") else []
+    strong = [
+        c for c in dict.fromkeys([*taglines, *value, *whole]) if tokens(c) and fits("", c, limit)
+    ]
     if strong:
         return strong[m.variant % min(len(strong), 2)]
     return first_fitting([*clauses_, *m.lines("ph_tagline"), *LINES["fallback"]], limit)
+
+
+def capitalized(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:] if len(phrase[:1].upper()) == 1 else phrase
 
 
 def hackernews(m: Material, h: Habits) -> dict:
@@ -421,9 +512,10 @@ def hn_title(m: Material) -> str:
     """ "Show HN: Name - what it does" from the lead, else the page's own tagline, else any
     sentence's first clause; always whole words within 80 characters."""
     limit = rules.RULES["hackernews"].title_max
-    lead = phrases(list(m.summary[:1]))
-    rest = phrases([*m.page[:2], *m.summary[1:]])
-    candidates = []
+    kind, what = value_of(m)
+    lead = [short for phrase in phrases(list(m.summary[:1])) for short in shorter(phrase)]
+    rest = phrases([*m.taglines, *m.page[:2], *m.summary[1:]])
+    candidates = [f"Show HN: {m.name} - {p}" for p in shorter(what)] if kind == "noun" else []
     for what in [*lead, *rest]:
         if not tokens(what):
             continue

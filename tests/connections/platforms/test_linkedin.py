@@ -125,6 +125,102 @@ def test_accounts_are_the_profile_and_each_administered_page(li, mocked):
     profile, page = li.accounts(TokenSet(access_token="a"))
     assert (profile.entity_id, profile.account_type) == (PERSON, "personal")
     assert (page.entity_id, page.account_type, page.display_name) == (ORG, "organization", "Acme")
+    assert page.avatar_url == ""  # no logo: the page shows its initial
+
+
+LOGO_URN = "urn:li:image:C4D0BAQH"
+
+
+def still(width: int, url: str) -> dict:
+    """One rendition of a logo, as the ``original~:playableStreams`` decoration gives it."""
+    return {
+        "authorizationMethod": "PUBLIC",
+        "data": {
+            "com.linkedin.digitalmedia.mediaartifact.StillImage": {
+                "storageSize": {"width": width, "height": width},
+                "mediaType": "image/png",
+            }
+        },
+        "identifiers": [
+            {"identifier": url, "identifierType": "EXTERNAL_URL", "mediaType": "image/png"}
+        ],
+    }
+
+
+def one_page_admin(mocked):
+    mocked.get(f"{API}/v2/userinfo", json={"sub": "abc", "name": "Olive Owner"})
+    mocked.get(
+        f"{API}/rest/organizationAcls",
+        json={
+            "elements": [
+                {"role": "ADMINISTRATOR", "state": "APPROVED", "organization": ORG},
+            ]
+        },
+    )
+
+
+def test_a_company_pages_logo_is_its_picture(li, mocked):
+    one_page_admin(mocked)
+    lookup = mocked.get(
+        f"{API}/rest/organizations/123",
+        json={
+            "id": 123,
+            "localizedName": "Acme",
+            "vanityName": "acme",
+            "logoV2": {
+                "original": LOGO_URN,
+                "original~": {
+                    "elements": [
+                        still(100, "https://media.licdn.com/dms/image/logo_100"),
+                        still(400, "https://media.licdn.com/dms/image/logo_400"),
+                        still(200, "https://media.licdn.com/dms/image/logo_200"),
+                    ]
+                },
+            },
+        },
+        match=[VERSIONED],
+    )
+    _, page = li.accounts(TokenSet(access_token="a"))
+    assert page.avatar_url == "https://media.licdn.com/dms/image/logo_400"  # the largest
+    query = parse_qs(urlsplit(lookup.calls[0].request.url).query)
+    assert query["projection"] == [
+        "(id,localizedName,vanityName,logoV2(original,original~:playableStreams))"
+    ]
+
+
+def a_page_whose_logo_is_only_its_urn(mocked):
+    one_page_admin(mocked)
+    mocked.get(
+        f"{API}/rest/organizations/123",
+        json={"id": 123, "localizedName": "Acme", "logoV2": {"original": LOGO_URN}},
+    )
+
+
+def test_a_logo_without_its_streams_is_looked_up_in_the_images_api(li, mocked):
+    a_page_whose_logo_is_only_its_urn(mocked)
+    mocked.get(
+        f"{API}/rest/images/urn%3Ali%3Aimage%3AC4D0BAQH",
+        json={
+            "id": LOGO_URN,
+            "status": "AVAILABLE",
+            "downloadUrl": "https://media.licdn.com/dms/image/logo",
+            "owner": ORG,
+        },
+        match=[VERSIONED],
+    )
+    _, page = li.accounts(TokenSet(access_token="a"))
+    assert page.avatar_url == "https://media.licdn.com/dms/image/logo"
+
+
+def test_a_logo_the_images_api_refuses_leaves_the_initial(li, mocked):
+    a_page_whose_logo_is_only_its_urn(mocked)
+    mocked.get(
+        f"{API}/rest/images/urn%3Ali%3Aimage%3AC4D0BAQH",
+        status=403,
+        json={"status": 403, "code": "ACCESS_DENIED", "message": "Not enough permissions"},
+    )
+    _, page = li.accounts(TokenSet(access_token="a"))
+    assert (page.display_name, page.avatar_url) == ("Acme", "")
 
 
 def test_text_post_escapes_reserved_characters_and_reads_the_restli_id(li, person, mocked):
