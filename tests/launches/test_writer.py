@@ -703,6 +703,9 @@ def hashtags_in(content: str) -> list[str]:
     title="Demo", description="It is a demo.", page="", hashtags_per_post=None, variant=0
 )
 @example(title="0", description="#0", page="", hashtags_per_post=0.0, variant=0)  # lead twice
+@example(
+    title="0", description="#\x000", page="", hashtags_per_post=0.0, variant=0
+)  # "#0" once cleaned
 def test_captions_carry_hashtags_unless_the_voice_never_uses_them(
     title, description, page, hashtags_per_post, variant
 ):
@@ -717,7 +720,8 @@ def test_captions_carry_hashtags_unless_the_voice_never_uses_them(
     )
     contents = offline.write(brief).contents
     never = hashtags_per_post is not None and round(hashtags_per_post) == 0
-    theirs = set(hashtags_in(f"{title} {description} {page}"))  # a person's own "#0" is text
+    # A person's own "#0" is their text, as the writer sees it: control characters removed.
+    theirs = set(hashtags_in(offline_text.clean(f"{title} {description} {page}")))
     for platform in CAPTIONS:
         content = contents[platform]["content"]
         ours = [tag for tag in hashtags_in(content) if tag not in theirs]
