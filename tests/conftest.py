@@ -24,6 +24,20 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture
+def media_folder(settings, tmp_path):
+    """Media stored in this test's own folder (the default backend: local files)."""
+    folder = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    return folder
+
+
+@pytest.fixture
 def user(db):
     return User.objects.create_user("owner@example.com", "pw-owner-123", name="Olive Owner")
 

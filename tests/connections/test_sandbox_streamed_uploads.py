@@ -42,17 +42,6 @@ def stored_digest(media: SandboxMedia) -> str:
         return hashlib.sha256(handle.read()).hexdigest()
 
 
-@pytest.fixture
-def media_folder(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 def test_facebook_resumable_upload_through_the_sandbox(
     sandbox_server, logged_in_client, media_folder, monkeypatch, tmp_path
 ):

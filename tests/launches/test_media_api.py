@@ -1,6 +1,5 @@
 """Media on /v1/launches: inline media and library assets, inference, limits, LAUNCH_007."""
 
-import base64
 import datetime as dt
 
 import pytest
@@ -9,7 +8,7 @@ from django.utils import timezone
 from developer.models import Scope
 from media import services as media_services
 from media.models import LaunchMedia, MediaAsset
-from tests.media.files import image_bytes, video_bytes
+from tests.media.files import b64, image_bytes, video_bytes
 
 CREATE = {
     "title": "Acme",
@@ -23,18 +22,8 @@ CREATE = {
 
 
 @pytest.fixture(autouse=True)
-def media_folder(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
+def _media_in_a_folder(media_folder):
+    """Every test here stores media (tests/conftest.py)."""
 
 
 def image_item(fmt="JPEG", **extra):

@@ -14,14 +14,8 @@ from tests.media.files import image_bytes, video_bytes
 
 
 @pytest.fixture(autouse=True)
-def media_folder(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+def _media_in_a_folder(media_folder):
+    """Every test here stores media (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -147,9 +147,7 @@ def test_handles_as_adapters_store_them_get_the_platforms_prefix_once(
     assert "u/u/" not in page
 
 
-def test_instagram_shows_its_first_image_or_says_it_needs_one(
-    logged_in_client, user, settings, tmp_path
-):
+def test_instagram_shows_its_first_image_or_says_it_needs_one(logged_in_client, user, media_folder):
     import base64
 
     from django.urls import reverse
@@ -157,13 +155,6 @@ def test_instagram_shows_its_first_image_or_says_it_needs_one(
     from media import services as media_services
     from tests.media.files import image_bytes
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
     launch = LaunchFactory(
         owner=user,
         platforms=["instagram", "tiktok"],

@@ -2,7 +2,6 @@
 carousel (platform_contents.instagram.mixed_carousel): validated on create and update, kept
 in step with the launch's media, and checked again before scheduling."""
 
-import base64
 import datetime as dt
 
 import pytest
@@ -12,24 +11,14 @@ from launches import services
 from launches.models import Launch, PostingLog
 from launches.publishing import content
 from media import services as media_services
-from tests.media.files import image_bytes, video_bytes
+from tests.media.files import b64, image_bytes, video_bytes
 
 THREAD = ["one", "two", "three"]
 
 
 @pytest.fixture(autouse=True)
-def media_folder(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
+def _media_in_a_folder(media_folder):
+    """Every test here stores media (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -11,14 +11,5 @@ def no_real_http(dns):
 
 
 @pytest.fixture(autouse=True)
-def media_folder(settings, tmp_path):
-    """Each test stores media in its own folder (the default backend: local files)."""
-    folder = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder)},
-        },
-    }
-    return folder
+def _media_in_a_folder(media_folder):
+    """Each test stores media in its own folder (tests/conftest.py)."""

@@ -1,10 +1,16 @@
 """Real media files made on the spot: Pillow images and PyAV (H.264) videos."""
 
+import base64
 import io
 from fractions import Fraction
 
 import av
 from PIL import Image
+
+
+def b64(data: bytes) -> str:
+    """``data`` as the API's base64 media items carry it."""
+    return base64.b64encode(data).decode()
 
 
 def image_bytes(fmt: str = "JPEG", size=(64, 48), color=(200, 40, 90)) -> bytes:

@@ -1,7 +1,5 @@
 """Ingest: the type from the bytes, decoding and probing, caps, storage, all or nothing."""
 
-import base64
-
 import boto3
 import pytest
 from moto import mock_aws
@@ -10,11 +8,7 @@ from dropspace.api.errors import ApiError
 from media import selectors, services
 from media.models import MediaAsset
 from media.storage import file_url, media_storage
-from tests.media.files import image_bytes, video_bytes
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
+from tests.media.files import b64, image_bytes, video_bytes
 
 
 def stored_names() -> list[str]:
