@@ -25,3 +25,21 @@ class PostingLogFactory(factory.django.DjangoModelFactory):
     launch = factory.SubFactory(LaunchFactory)
     platform = "twitter"
     target_key = "twitter"
+
+
+def due_twitter_launches(*, owner, twitter, count, due):
+    """``count`` scheduled one-tweet launches due at ``due``, made in one statement."""
+    return Launch.objects.bulk_create(
+        [
+            Launch(
+                owner=owner,
+                name=f"launch {n}",
+                status="scheduled",
+                scheduled_date=due,
+                platforms=["twitter"],
+                platform_contents={"twitter": {"platform": "twitter", "content": f"post {n}"}},
+                user_platform_accounts={"twitter": str(twitter.pk)},
+            )
+            for n in range(count)
+        ]
+    )

@@ -33,7 +33,7 @@ from dropspace.testing import Receiver
 from launches import services as launch_services
 from launches.models import Launch, PostingLog
 from launches.publishing import services
-from tests.launches.factories import LaunchFactory
+from tests.launches.factories import LaunchFactory, due_twitter_launches
 from tests.media.files import image_bytes
 from webhooks import services as webhook_services
 from webhooks.models import Event
@@ -471,20 +471,7 @@ def test_two_schedulers_racing_over_1000_due_launches_start_each_exactly_once(
     settings.PUBLISH_SCHEDULER_BATCH = 50
     twitter = make_platform_connection("twitter")
     due = timezone.now() - timedelta(seconds=5)
-    Launch.objects.bulk_create(
-        [
-            Launch(
-                owner=user,
-                name=f"launch {index}",
-                status="scheduled",
-                scheduled_date=due,
-                platforms=["twitter"],
-                platform_contents={"twitter": {"platform": "twitter", "content": f"post {index}"}},
-                user_platform_accounts={"twitter": str(twitter.pk)},
-            )
-            for index in range(1000)
-        ]
-    )
+    due_twitter_launches(owner=user, twitter=twitter, count=1000, due=due)
     started: list[int] = []
     barrier = threading.Barrier(2)
 

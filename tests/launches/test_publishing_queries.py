@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from launches.models import Launch, PostingLog
+from launches.models import PostingLog
 from launches.publishing import posting, services
-from tests.launches.factories import LaunchFactory
+from tests.launches.factories import LaunchFactory, due_twitter_launches
 from tests.launches.test_publishing import LINKEDIN_POSTS, P, mocked, real_platforms
 
 __all__ = ["mocked", "real_platforms"]
@@ -70,20 +70,7 @@ def test_a_post_costs_at_most_8_statements_and_the_last_one_finishes_the_launch(
 def test_the_scheduler_starts_a_due_launch_in_a_few_statements(user, make_platform_connection):
     twitter = make_platform_connection("twitter")
     due = timezone.now() - timedelta(seconds=1)
-    Launch.objects.bulk_create(
-        [
-            Launch(
-                owner=user,
-                name=f"launch {n}",
-                status="scheduled",
-                scheduled_date=due,
-                platforms=["twitter"],
-                platform_contents={"twitter": {"platform": "twitter", "content": f"post {n}"}},
-                user_platform_accounts={"twitter": str(twitter.pk)},
-            )
-            for n in range(20)
-        ]
-    )
+    due_twitter_launches(owner=user, twitter=twitter, count=20, due=due)
     with CaptureQueriesContext(connection) as queries:
         assert services.start_due_launches() == 20
     # Per batch (5): the claim (owners joined), the logs the launches already have, one update
