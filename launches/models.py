@@ -167,6 +167,9 @@ class PostingLog(models.Model):
     # Platform work finished later (an Instagram container, a TikTok upload): the adapter's
     # PendingPublish.to_dict(), checked again by a short follow-up task.
     pending_publish = models.JSONField(null=True, blank=True)
+    # Media an attempt uploaded before it failed (X media ids with when X drops them: the
+    # adapter's error.uploaded), so the retry attaches them instead of uploading again.
+    uploaded_media = models.JSONField(default=dict, blank=True)
     # When the next attempt or pending check is due; a claim pushes it forward as a lease, so
     # the sweeper can tell a waiting post from one whose worker was lost.
     next_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -36,7 +36,9 @@ Every failure is one of three classes (all subclasses of ``PlatformError``):
 A failure in the middle of a multi-item publish (a thread, several subreddits) carries
 ``error.published``: the items that did go out. Pass them back as
 ``PostRequest.already_published`` on the retry and the adapter continues after the last one
-instead of posting anything twice.
+instead of posting anything twice. Likewise ``error.uploaded``: media the attempt uploaded
+(X media ids, with when X drops them); pass it back as ``PostRequest.already_uploaded`` and
+the retry attaches those ids instead of uploading the files again.
 
 Calls that use a connection refresh its token first when it is about to expire, and on a
 401 "token expired" refresh once and replay the request (``Platform.call``).
@@ -73,6 +75,8 @@ class PlatformError(Exception):
         self.message = message
         self.code = code
         self.published: list[PublishedItem] = published or []
+        # Media uploaded before the failure ({media index: upload record}; X), for a retry.
+        self.uploaded: dict[str, dict] = {}
 
 
 class RetryableError(PlatformError):
@@ -285,6 +289,8 @@ class PostRequest:
     - ``thread_media``: which of ``media`` each tweet carries (indexes into ``media``, one
       list per tweet, X). Empty: all of ``media`` goes on the first tweet.
     - ``already_published``: items a previous attempt published (resume, never re-post).
+    - ``already_uploaded``: media a previous attempt uploaded, as its ``error.uploaded``
+      (X): reused while the platform still holds it, instead of uploading it again.
     """
 
     text: str = ""
@@ -296,6 +302,7 @@ class PostRequest:
     tiktok: TikTokSettings | None = None
     thread_media: list[list[int]] = field(default_factory=list)
     already_published: list[PublishedItem] = field(default_factory=list)
+    already_uploaded: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass

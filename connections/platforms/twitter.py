@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from dataclasses import asdict
 
 from connections.platforms.base import (
@@ -23,6 +25,9 @@ from connections.platforms.base import (
 
 CHUNK_SIZE = 1024 * 1024  # the docs' 1 MB APPEND segments
 PROBLEM = "https://api.x.com/2/problems/"
+# An uploaded media id is reused by a retry only while X keeps it at least this much longer:
+# the retry may wait for a rate limit, and a tweet naming an expired id is rejected.
+MEDIA_REUSE_MARGIN_SECS = 15 * 60
 # Body strings X uses for content it will never accept (a retry cannot help).
 CONTENT_REJECTIONS = (
     "duplicate content",
@@ -88,25 +93,30 @@ class Twitter(Platform):
         """Post a tweet or a thread (each item replies to the previous); resume after
         ``request.already_published``. Each tweet carries its own media (``thread_media``;
         by default all of it on the first tweet). Every asset a tweet still to post needs is
-        uploaded once, before the first of them goes out; a video still processing returns
-        a pending handle, and the tweets are posted when it is ready."""
+        uploaded once, before the first of them goes out (or reused from
+        ``request.already_uploaded`` while X still holds it); a video still processing
+        returns a pending handle, and the tweets are posted when it is ready. A failure
+        carries what was uploaded (``error.uploaded``) so the retry does not upload it again."""
         texts = self._texts(request)
         done = list(request.already_published)
         groups = tweet_media_groups(request, len(texts))
         needed = sorted({index for group in groups[len(done) :] for index in group})
-        uploaded, pending_video = self._upload_all(connection, request.media, needed)
-        tweet_media = [
-            [uploaded[i] for i in group] if position >= len(done) else []
-            for position, group in enumerate(groups)
-        ]
-        if pending_video:
-            state = {
-                "texts": texts,
-                "tweet_media": tweet_media,
-                "done": [asdict(item) for item in done],
-            }
-            return PendingPublish(self.name, pending_video["id"], state, pending_video["after"])
-        return self._post_texts(connection, texts, tweet_media, done)
+        uploads = dict(request.already_uploaded)
+        with reporting_uploads(uploads):
+            uploaded, pending_video = self._upload_all(connection, request.media, needed, uploads)
+            tweet_media = [
+                [uploaded[i] for i in group] if position >= len(done) else []
+                for position, group in enumerate(groups)
+            ]
+            if pending_video:
+                state = {
+                    "texts": texts,
+                    "tweet_media": tweet_media,
+                    "done": [asdict(item) for item in done],
+                    "uploaded": uploads,
+                }
+                return PendingPublish(self.name, pending_video["id"], state, pending_video["after"])
+            return self._post_texts(connection, texts, tweet_media, done)
 
     def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
         info = self._media_status(connection, pending.handle)
@@ -121,7 +131,12 @@ class Twitter(Platform):
         # Rows stored before per-tweet media kept one list for the first tweet.
         tweet_media = stored.get("tweet_media") or [stored.get("media_ids", [])]
         done = [PublishedItem(**item) for item in stored.get("done", [])]
-        return self._post_texts(connection, stored["texts"], tweet_media, done)
+        uploads = stored.get("uploaded", {})
+        for record in uploads.values():
+            if record["media_id"] == pending.handle:
+                record["ready"] = True  # a retry may attach it at once
+        with reporting_uploads(uploads):
+            return self._post_texts(connection, stored["texts"], tweet_media, done)
 
     def _texts(self, request: PostRequest) -> list[str]:
         first = request.text
@@ -153,22 +168,44 @@ class Twitter(Platform):
 
     # -- media ---------------------------------------------------------------------------------
 
-    def _upload_all(self, connection, media, needed: list[int]) -> tuple[dict, dict | None]:
-        """Upload ``media[i]`` for each needed index, once: ``{index: media id}``, and the
-        video still processing, if any."""
+    def _upload_all(
+        self, connection, media, needed: list[int], uploads: dict[str, dict]
+    ) -> tuple[dict, dict | None]:
+        """Upload ``media[i]`` for each needed index, once, unless ``uploads`` (filled in as
+        it goes) holds an id X still keeps for it: ``{index: media id}``, and the video still
+        processing, if any."""
         ids, pending = {}, None
         for index in needed:
             item = media[index]
-            if item.is_video:
-                media_id, processing = self._upload_chunked(connection, item)
-                if processing and processing.get("state") != "succeeded":
-                    pending = {"id": media_id, "after": int(processing.get("check_after_secs", 5))}
-            else:
-                media_id = self._upload_image(connection, item)
-            ids[index] = media_id
+            record = uploads.get(str(index))
+            if not reusable(record, item):
+                record = self._upload(connection, item)
+                uploads[str(index)] = record
+            if not record["ready"]:
+                pending = {"id": record["media_id"], "after": record.get("check_after", 5)}
+            ids[index] = record["media_id"]
         return ids, pending
 
-    def _upload_image(self, connection, media) -> str:
+    def _upload(self, connection, item) -> dict:
+        """Upload one asset: its record (``upload_record``)."""
+        if not item.is_video:
+            data = self._upload_image(connection, item)
+            return upload_record(
+                item, data["id"], ready=True, expires_after=data.get("expires_after_secs")
+            )
+        started, finalized = self._upload_chunked(connection, item)
+        processing = finalized.get("processing_info")
+        record = upload_record(
+            item,
+            started["id"],
+            ready=not processing or processing.get("state") == "succeeded",
+            expires_after=finalized.get("expires_after_secs", started.get("expires_after_secs")),
+        )
+        if processing:
+            record["check_after"] = int(processing.get("check_after_secs", 5))
+        return record
+
+    def _upload_image(self, connection, media) -> dict:
         files = {"media": (media.filename, media.bytes_or_fail(), media.content_type)}
         data = {
             "media_category": "tweet_gif" if media.content_type == "image/gif" else "tweet_image"
@@ -176,16 +213,18 @@ class Twitter(Platform):
         response = self.call(
             connection, "POST", self.url("api", "/2/media/upload"), data=data, files=files
         )
-        return response.json()["data"]["id"]
+        return response.json()["data"]
 
-    def _upload_chunked(self, connection, media) -> tuple[str, dict | None]:
+    def _upload_chunked(self, connection, media) -> tuple[dict, dict]:
+        """INITIALIZE, APPEND every segment, FINALIZE: both answers' ``data``."""
         init = {
             "media_type": media.content_type,
             "total_bytes": media.byte_size,
             "media_category": "tweet_video",
         }
         url = self.url("api", "/2/media/upload/initialize")
-        media_id = self.call(connection, "POST", url, json=init).json()["data"]["id"]
+        started = self.call(connection, "POST", url, json=init).json()["data"]
+        media_id = started["id"]
         # Streamed: one 1 MB segment in memory at a time, in order (segment_index 0..999).
         for index, (_, chunk) in enumerate(media.chunks(CHUNK_SIZE)):
             self.call(
@@ -197,7 +236,7 @@ class Twitter(Platform):
             )
         url = self.url("api", f"/2/media/upload/{media_id}/finalize")
         finalized = self.call(connection, "POST", url).json().get("data", {})
-        return media_id, finalized.get("processing_info")
+        return started, finalized
 
     def _media_status(self, connection, media_id: str) -> dict:
         url = self.url("api", "/2/media/upload", command="STATUS", media_id=media_id)
@@ -260,6 +299,37 @@ class Twitter(Platform):
         if status == 404:
             return PermanentError(f"X: {detail or 'not found'}", code="404")
         return None
+
+
+@contextlib.contextmanager
+def reporting_uploads(uploads: dict[str, dict]):
+    """A failure from here on carries the media uploaded so far, for the engine to keep."""
+    try:
+        yield
+    except PlatformError as exc:
+        exc.uploaded = uploads
+        raise
+
+
+def upload_record(item, media_id: str, *, ready: bool, expires_after) -> dict:
+    """What a retry needs to reuse an upload: the id, when X drops it (an answer without
+    ``expires_after_secs`` is never reused: no guessing), which file it was."""
+    return {
+        "media_id": str(media_id),
+        "expires_at": int(time.time()) + int(expires_after) if expires_after else 0,
+        "filename": item.filename,
+        "size": item.byte_size,
+        "ready": ready,
+    }
+
+
+def reusable(record: dict | None, item) -> bool:
+    """An earlier upload of this very file that X keeps long enough for the tweet to go out."""
+    if not record:
+        return False
+    same_file = record.get("filename") == item.filename and record.get("size") == item.byte_size
+    left = record.get("expires_at", 0) - time.time()
+    return same_file and left > MEDIA_REUSE_MARGIN_SECS
 
 
 def tweet_media_groups(request: PostRequest, tweets: int) -> list[list[int]]:

@@ -27,6 +27,7 @@ def post_request(launch: Launch, log: PostingLog, *, sandbox: bool = False) -> P
         tiktok=_tiktok(entry.get("tiktok_settings")) if log.platform == "tiktok" else None,
         thread_media=_thread_media(launch, items) if log.platform == "twitter" else [],
         already_published=published_items(log),
+        already_uploaded=log.uploaded_media or {},
     )
 
 

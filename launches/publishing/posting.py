@@ -211,7 +211,11 @@ def check_pending_post(*, log_id) -> None:
     pending = PendingPublish.from_dict(stored["pending"])
     try:
         outcome = adapter_for(connection).check_pending(connection, pending)
-    except RetryableError as exc:  # a look is safe to repeat, even after a timeout
+    except RetryableError as exc:
+        if exc.published:  # items went out first: the stored state is stale, retry from them
+            _on_error(entry, connection, exc, was_healthy=True)
+            return
+        # a look is safe to repeat, even after a timeout
         pending.check_after = _backoff(stored["checks"] + 1, exc.retry_after)
         _wait_for_platform(entry, pending, checks=stored["checks"] + 1)
         return
@@ -252,6 +256,9 @@ def _retry_later(entry: PostingLog, exc: RetryableError, published: list) -> Non
         PostingLog.objects.filter(pk=entry.pk, status=P.PUBLISHING).update(
             status=P.PENDING,
             **content.published_fields(published),
+            # What it uploaded, so the retry reuses it (kept from earlier when it uploaded none).
+            uploaded_media=exc.uploaded or entry.uploaded_media,
+            pending_publish=None,  # a retry starts over from what went out
             error_message=f"attempt {entry.attempt_count} failed, retrying: {exc.message}",
             error_code=exc.code or "retrying",
             next_attempt_at=timezone.now() + timedelta(seconds=delay),

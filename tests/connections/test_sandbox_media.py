@@ -41,7 +41,11 @@ def test_x_segments_must_come_in_order_and_add_up(client, db, sandbox_on):
     finalize = f"/sandbox/twitter/api/2/media/upload/{media_id}/finalize"
     assert client.post(finalize, **auth).status_code == 400  # 3 of 6 bytes
     assert segment(1, b"def").status_code == 200
-    assert client.post(finalize, **auth).status_code == 200
+    finalized = client.post(finalize, **auth)
+    assert finalized.status_code == 200
+    # Like X: how long the id stays usable, which a retry needs to reuse it.
+    assert finalized.json()["data"]["expires_after_secs"] == 86400
+    assert init.json()["data"]["expires_after_secs"] == 86400
     stored = SandboxMedia.objects.get(media_id=media_id)
     with media_storage().open(stored.storage_name) as handle:
         assert handle.read() == b"abcdef"

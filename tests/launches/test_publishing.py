@@ -13,6 +13,7 @@ from connections.models import Connection
 from launches.models import Launch, PostingLog
 from launches.publishing import posting, selectors, services
 from tests.launches.factories import LaunchFactory, PostingLogFactory
+from tests.media.files import b64, video_bytes
 from webhooks.models import Event
 
 TWEETS = "https://api.x.com/2/tweets"
@@ -826,3 +827,65 @@ def test_a_launch_starts_on_the_first_tick_of_its_second(user, twitter):
         assert tasks.start_due_launches() == 1
     launch.refresh_from_db()
     assert launch.status == "running"
+
+
+MEDIA_UPLOAD = "https://api.x.com/2/media/upload"
+
+
+def video_thread_launch(api, twitter) -> Launch:
+    """A two-tweet thread whose second tweet carries a stored video."""
+    body = {
+        "title": "Acme",
+        "product_description": "Acme turns invoices into payments.",
+        "platforms": ["twitter"],
+        "user_platform_accounts": {"twitter": str(twitter.pk)},
+        "platform_contents": {"twitter": {"thread": ["one", "two"]}},
+        "media": [{"source": "base64", "data": b64(video_bytes()), "filename": "demo.mp4"}],
+    }
+    created = api.post("/v1/launches", body, format="json")
+    assert created.status_code == 201, created.json()
+    launch_id = created.json()["data"]["id"]
+    video = created.json()["data"]["media_assets"][0]["id"]
+    chosen = {"platform_contents": {"twitter": {"thread_media": [[], [video]]}}}
+    assert api.patch(f"/v1/launches/{launch_id}", chosen, format="json").status_code == 200
+    return Launch.objects.get(pk=launch_id)
+
+
+def test_a_thread_retried_after_a_429_posts_the_rest_with_the_video_it_uploaded(
+    api, twitter, mocked, media_folder
+):
+    launch = video_thread_launch(api, twitter)
+    answer = {"id": "v1", "media_key": "7_v1", "expires_after_secs": 86400}
+    mocked.add(responses.POST, f"{MEDIA_UPLOAD}/initialize", json={"data": answer})
+    mocked.add(responses.POST, f"{MEDIA_UPLOAD}/v1/append", json={"data": {}})
+    processing = {"state": "pending", "check_after_secs": 1}
+    finalized = {**answer, "processing_info": processing}
+    mocked.add(responses.POST, f"{MEDIA_UPLOAD}/v1/finalize", json={"data": finalized})
+    ready = {"data": {"id": "v1", "processing_info": {"state": "succeeded"}}}
+    mocked.add(responses.GET, MEDIA_UPLOAD, json=ready)
+    tweet_ok(mocked, "1")
+    mocked.add(responses.POST, TWEETS, status=429, json={"title": "Too Many Requests"})
+    tweet_ok(mocked, "2")
+    services.publish_launch(launch=launch)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        run_due(launch)
+        log = launch.posting_logs.get()
+        traveller.shift(timedelta(seconds=5))
+        posting.check_pending_post(log_id=log.pk)  # processed: tweet 1 out, tweet 2 is a 429
+        log.refresh_from_db()
+        assert (log.status, log.thread_post_ids) == (P.PENDING, ["1"])
+        first_attempt = len(mocked.calls)
+        traveller.shift(timedelta(minutes=5))
+        run_due(launch)
+    log.refresh_from_db()
+    assert log.status == P.SUCCESS
+    assert log.thread_post_ids == ["1", "2"]
+    retry = [call.request for call in mocked.calls][first_attempt:]
+    assert [request.url for request in retry] == [TWEETS]  # no INIT, APPEND, FINALIZE
+    assert json.loads(retry[0].body) == {
+        "text": "two",
+        "media": {"media_ids": ["v1"]},
+        "reply": {"in_reply_to_tweet_id": "1"},
+    }
+    uploads = [call for call in mocked.calls if call.request.url.startswith(MEDIA_UPLOAD)]
+    assert len(uploads) == 4  # INIT, APPEND, FINALIZE and one STATUS, all by the first attempt

@@ -290,7 +290,12 @@ def media_finalize(request, media_id):
             f"{PROBLEMS}invalid-request",
         )
     services.complete_upload(media=media)  # joins the segments; processing starts now
-    data = {"id": media.media_id, "size": media.size}
+    data = {
+        "id": media.media_id,
+        "media_key": f"7_{media.media_id}",
+        "size": media.size,
+        "expires_after_secs": 86400,
+    }
     if media.is_video:
         data["processing_info"] = processing(media)
     return JsonResponse({"data": data})

@@ -1,4 +1,5 @@
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -612,3 +613,102 @@ def test_too_many_media_on_a_tweet_is_a_permanent_rejection(x, connection, mocke
     )
     with pytest.raises(PermanentError):
         x._post_texts(connection, ["one"], [["m1", "v1"]], [])
+
+
+# --- uploads reused by a retry ----------------------------------------------------------------
+
+
+def video_upload(mocked, media_id: str, *, expires_after: int = 86400):
+    """X's chunked upload of a one-segment video, ready at FINALIZE (fired once each)."""
+    answer = {"id": media_id, "media_key": f"7_{media_id}", "expires_after_secs": expires_after}
+    mocked.post(f"{API}/media/upload/initialize", json={"data": answer})
+    mocked.post(f"{API}/media/upload/{media_id}/append", json={"data": {}})
+    mocked.post(
+        f"{API}/media/upload/{media_id}/finalize",
+        json={"data": {**answer, "size": 3, "processing_info": {"state": "succeeded"}}},
+    )
+
+
+def upload_calls(mocked) -> list[str]:
+    return [c.request.url for c in mocked.calls if "/media/upload" in c.request.url]
+
+
+def video_thread() -> PostRequest:
+    return PostRequest(
+        text="one",
+        thread=["two"],
+        media=[Media("video/mp4", data=b"vid", filename="demo.mp4")],
+        thread_media=[[], [0]],
+    )
+
+
+def test_a_thread_retried_after_a_429_reuses_the_video_it_uploaded(x, connection, mocked):
+    video_upload(mocked, "v1")
+    tweet(mocked, "1", {"text": "one"})
+    mocked.post(f"{API}/tweets", status=429, json={"title": "Too Many Requests"})
+    with pytest.raises(RetryableError) as failure:
+        x.publish(connection, video_thread())
+    assert len(upload_calls(mocked)) == 3  # INIT, APPEND, FINALIZE
+    assert [item.post_id for item in failure.value.published] == ["1"]
+    kept = json.loads(json.dumps(failure.value.uploaded))  # as the posting log stores it
+    assert kept["0"]["media_id"] == "v1"
+
+    mocked.reset()
+    tweet(
+        mocked,
+        "2",
+        {"text": "two", "media": {"media_ids": ["v1"]}, "reply": {"in_reply_to_tweet_id": "1"}},
+    )
+    retry = video_thread()
+    retry.already_published, retry.already_uploaded = failure.value.published, kept
+    result = x.publish(connection, retry)
+    assert [item.post_id for item in result.items] == ["1", "2"]
+    assert upload_calls(mocked) == []  # no INIT, APPEND or FINALIZE: X still holds v1
+    assert len(mocked.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "filename"),
+    [
+        (-60, "demo.mp4"),  # X has dropped it
+        (60, "demo.mp4"),  # X drops it before a delayed retry could be sure to tweet it
+        (86400, "other.mp4"),  # an upload of another file
+    ],
+)
+def test_an_upload_x_may_no_longer_hold_is_uploaded_again(
+    x, connection, mocked, expires_in, filename
+):
+    video_upload(mocked, "v2")
+    tweet(mocked, "1", {"text": "one"})
+    tweet(
+        mocked,
+        "2",
+        {"text": "two", "media": {"media_ids": ["v2"]}, "reply": {"in_reply_to_tweet_id": "1"}},
+    )
+    request = video_thread()
+    request.already_uploaded = {
+        "0": {
+            "media_id": "v1",
+            "expires_at": int(time.time()) + expires_in,
+            "filename": filename,
+            "size": 3,
+            "ready": True,
+        }
+    }
+    result = x.publish(connection, request)
+    assert [item.post_id for item in result.items] == ["1", "2"]
+    assert len(upload_calls(mocked)) == 3
+
+
+def test_an_upload_answer_without_a_lifetime_is_never_reused(x, connection, mocked):
+    mocked.post(f"{API}/media/upload", json={"data": {"id": "m1", "media_key": "3_m1"}})
+    mocked.post(f"{API}/tweets", status=503, json={"title": "Service Unavailable"})
+    with pytest.raises(RetryableError) as failure:
+        x.publish(connection, PostRequest(text="pic", media=[png("a.png")]))
+
+    mocked.reset()
+    image_upload(mocked, "a.png", "m2")
+    tweet(mocked, "9", {"text": "pic", "media": {"media_ids": ["m2"]}})
+    retry = PostRequest(text="pic", media=[png("a.png")], already_uploaded=failure.value.uploaded)
+    assert x.publish(connection, retry).post_id == "9"
+    assert len(upload_calls(mocked)) == 1
