@@ -88,7 +88,13 @@ class RetryableError(PlatformError):
 
 
 class PlatformTimeout(RetryableError):
-    """No answer in time: the request may or may not have been applied by the platform."""
+    """No answer in time: the request may or may not have been applied by the platform.
+    ``may_have_applied`` is False only when it certainly was not: the connection was never
+    made, or the request only read (a GET, or a POST the adapter marked ``read_only``)."""
+
+    def __init__(self, message: str, *, may_have_applied: bool = True, **kwargs):
+        super().__init__(message, **kwargs)
+        self.may_have_applied = may_have_applied
 
 
 class PermanentError(PlatformError):
@@ -434,10 +440,15 @@ class Platform:
         """Send one request; map transport failures and error statuses onto the taxonomy."""
         headers = {**(self.auth_headers(token) if token else {}), **kwargs.pop("headers", {})}
         timeout = kwargs.pop("timeout", settings.PLATFORM_HTTP_TIMEOUT_SECONDS)
+        read_only = kwargs.pop("read_only", False) or method in ("GET", "HEAD", "OPTIONS")
         try:
             response = self.session.request(method, url, headers=headers, timeout=timeout, **kwargs)
         except requests.Timeout as exc:
-            raise PlatformTimeout(f"{self.label} did not answer in {timeout:g}s") from exc
+            never_sent = isinstance(exc, requests.ConnectTimeout)
+            raise PlatformTimeout(
+                f"{self.label} did not answer in {timeout:g}s",
+                may_have_applied=not (read_only or never_sent),
+            ) from exc
         except requests.RequestException as exc:
             raise RetryableError(f"could not reach {self.label}: {exc.__class__.__name__}") from exc
         if response.status_code >= 400:

@@ -181,9 +181,11 @@ class TikTok(Platform):
 
     def check_pending(self, connection, pending: PendingPublish) -> PublishResult | PendingPublish:
         url = self.url("api", "/v2/post/publish/status/fetch/")
-        data = self.call(connection, "POST", url, json={"publish_id": pending.handle}).json()[
-            "data"
-        ]
+        # A POST that only reads: a timeout here never leaves the post's outcome unknown.
+        answer = self.call(
+            connection, "POST", url, json={"publish_id": pending.handle}, read_only=True
+        )
+        data = answer.json()["data"]
         status = data.get("status")
         if status == "FAILED":
             reason = data.get("fail_reason", "unknown")

@@ -215,7 +215,12 @@ def check_pending_post(*, log_id) -> None:
         if exc.published:  # items went out first: the stored state is stale, retry from them
             _on_error(entry, connection, exc, was_healthy=True)
             return
-        # a look is safe to repeat, even after a timeout
+        if isinstance(exc, PlatformTimeout) and exc.may_have_applied:
+            # It timed out creating the post (a tweet, LinkedIn's post, Instagram's publish):
+            # looking again could post it twice.
+            _unconfirmed(entry, exc.message, [])
+            return
+        # a look is safe to repeat
         pending.check_after = _backoff(stored["checks"] + 1, exc.retry_after)
         _wait_for_platform(entry, pending, checks=stored["checks"] + 1)
         return

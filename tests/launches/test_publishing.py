@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import requests
 import responses
 import time_machine
 from django.utils import timezone
@@ -328,8 +329,6 @@ def test_revoked_token_fails_the_post_and_asks_to_reconnect(user, ready, twitter
 
 
 def test_timeout_is_unconfirmed_and_never_retried_by_itself(ready, mocked):
-    import requests
-
     mocked.add(responses.POST, TWEETS, body=requests.ReadTimeout("slow"))
     services.publish_launch(launch=ready)
     launch = run_due(ready)
@@ -487,6 +486,55 @@ def test_instagram_container_is_checked_by_follow_up_tasks(user, make_platform_c
     assert log.post_url == "https://instagr.am/p/m1"
     assert len([c for c in mocked.calls if c.request.url.endswith("media_publish")]) == 1
     assert launch.status == "completed"
+
+
+def waiting_post(user, connection, platform: str, handle: str) -> PostingLog:
+    """A post whose platform-side processing a follow-up check is due to look at."""
+    launch = LaunchFactory(owner=user, status="running", platforms=[platform])
+    return PostingLogFactory(
+        launch=launch,
+        platform=platform,
+        target_key=platform,
+        connection_id=connection.pk,
+        status=P.PUBLISHING,
+        pending_publish={"pending": {"platform": platform, "handle": handle}, "checks": 0},
+        next_attempt_at=timezone.now(),
+    )
+
+
+def test_a_check_that_times_out_creating_the_post_is_unconfirmed_not_repeated(
+    user, make_platform_connection, mocked
+):
+    ig = make_platform_connection("instagram", entity_id="1789")
+    log = waiting_post(user, ig, "instagram", "c1")
+    graph = "https://graph.facebook.com/v25.0"
+    mocked.add(responses.GET, f"{graph}/c1", json={"status_code": "FINISHED"})
+    mocked.add(responses.POST, f"{graph}/1789/media_publish", body=requests.ReadTimeout("slow"))
+    posting.check_pending_post(log_id=log.pk)
+    log.refresh_from_db()
+    assert log.status == P.UNCONFIRMED  # it may be on Instagram: never published a second time
+    assert log.pending_publish is None
+    assert len([c for c in mocked.calls if c.request.url.endswith("media_publish")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("platform", "method", "url"),
+    [
+        ("instagram", responses.GET, "https://graph.facebook.com/v25.0/c1"),
+        # TikTok's status fetch is a POST that only reads.
+        ("tiktok", responses.POST, "https://open.tiktokapis.com/v2/post/publish/status/fetch/"),
+    ],
+)
+def test_a_check_that_times_out_only_reading_looks_again(
+    user, make_platform_connection, mocked, platform, method, url
+):
+    log = waiting_post(user, make_platform_connection(platform), platform, "c1")
+    mocked.add(method, url, body=requests.ReadTimeout("slow"))
+    posting.check_pending_post(log_id=log.pk)
+    log.refresh_from_db()
+    assert log.status == P.PUBLISHING
+    assert log.pending_publish["checks"] == 1
+    assert log.next_attempt_at > timezone.now()
 
 
 # --- lost workers and the sweeper -------------------------------------------------------------
