@@ -239,7 +239,7 @@ def check_pending_post(*, log_id) -> None:
 
 def _on_error(entry, connection, exc: PlatformError, *, was_healthy: bool) -> None:
     published = content.items_to_json(exc.published) or entry.published_items
-    if isinstance(exc, PlatformTimeout):
+    if isinstance(exc, PlatformTimeout) and exc.may_have_applied:
         _unconfirmed(entry, exc.message, published)
     elif isinstance(exc, RetryableError):
         _retry_later(entry, exc, published)

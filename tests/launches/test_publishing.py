@@ -328,6 +328,15 @@ def test_revoked_token_fails_the_post_and_asks_to_reconnect(user, ready, twitter
     }
 
 
+def test_a_timeout_connecting_is_retried_as_nothing_was_sent(ready, mocked):
+    mocked.add(responses.POST, TWEETS, body=requests.ConnectTimeout("no route"))
+    services.publish_launch(launch=ready)
+    run_due(ready)
+    log = ready.posting_logs.get(platform="twitter")
+    assert log.status == P.PENDING
+    assert log.attempt_count == 1
+
+
 def test_timeout_is_unconfirmed_and_never_retried_by_itself(ready, mocked):
     mocked.add(responses.POST, TWEETS, body=requests.ReadTimeout("slow"))
     services.publish_launch(launch=ready)
