@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 
 from connections.models import Connection
 from dropspace import http
-from media.storage import media_storage
+from media.storage import delete_files, media_storage
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +123,7 @@ def _replace(connection: Connection, name: str) -> None:
         return
     Connection.objects.filter(pk=connection.pk).update(avatar_name=name)
     connection.avatar_name = name
-    if old:
-        _delete_file(old)
+    delete_files(old)
 
 
 def forget_deleted(sender, instance: Connection, **kwargs) -> None:
@@ -134,14 +133,7 @@ def forget_deleted(sender, instance: Connection, **kwargs) -> None:
     commits; a rolled-back deletion keeps both)."""
     name = instance.avatar_name
     if name:
-        transaction.on_commit(lambda: _delete_file(name))
-
-
-def _delete_file(name: str) -> None:
-    try:
-        media_storage().delete(name)
-    except Exception:  # a stale file is harmless; no row points at it any more
-        log.warning("old profile picture %s not deleted", name)
+        transaction.on_commit(lambda: delete_files(name))
 
 
 def avatar_src(connection: Connection | None) -> str:
